@@ -1,0 +1,133 @@
+using System.Net;
+using Gateway.Edge;
+using Gateway.Streams;
+using Microsoft.Extensions.Configuration;
+
+namespace Gateway.Cli;
+
+/// <summary>The validated configuration of <c>gateway up</c>: <c>gateway.json</c> (optional) overlaid by <c>GATEWAY__*</c> variables.</summary>
+internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, EmbeddedStreamOptions RawStream)
+{
+    /// <summary>Name of the stream every edge hit is appended to.</summary>
+    public const string RawStreamName = "raw";
+
+    /// <summary>Loads and validates; throws <see cref="ConfigException"/> listing every problem.</summary>
+    public static GatewayConfig Load(string? path, IDictionary<string, string?>? environment = null)
+    {
+        var file = path ?? "gateway.json";
+        if (path is not null && !File.Exists(path))
+        {
+            throw new ConfigException([$"config file '{path}' does not exist; pass an existing file to --config or omit it to use ./gateway.json"]);
+        }
+
+        var builder = new ConfigurationBuilder();
+        if (File.Exists(file))
+        {
+            builder.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+        }
+
+        if (environment is null)
+        {
+            builder.AddEnvironmentVariables("GATEWAY__");
+        }
+        else
+        {
+            builder.AddInMemoryCollection(environment
+                .Where(kv => kv.Key.StartsWith("GATEWAY__", StringComparison.OrdinalIgnoreCase))
+                .Select(kv => KeyValuePair.Create(kv.Key["GATEWAY__".Length..].Replace("__", ":", StringComparison.Ordinal), kv.Value)));
+        }
+
+        IConfigurationRoot root;
+        try
+        {
+            root = builder.Build();
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or IOException)
+        {
+            throw new ConfigException([$"{file} could not be read: {ex.GetBaseException().Message}; fix the JSON or remove the file to use defaults"]);
+        }
+
+        var read = new ConfigReader(root);
+        var dataDirectory = Path.GetFullPath(read.String("dataDir", "data"));
+
+        var edge = new EdgeOptions
+        {
+            Url = read.Parsed("edge:url", "http://127.0.0.1:8080", ParseUrl, "expected an http URL such as http://127.0.0.1:8080 (port 0 picks a free port)"),
+            Fields = read.List("edge:fields") is { } names ? ParseFields(read, names) : RealtimeLogFields.Default,
+            EdgeLocation = read.String("edge:location", "LOCAL1"),
+            TrustedProxies = (read.List("edge:trustedProxies") ?? []).Select(p => ParseNetwork(read, p)).OfType<IPNetwork>().ToList(),
+            CountryHeader = read.String("edge:countryHeader", "CloudFront-Viewer-Country"),
+            AsnHeader = read.String("edge:asnHeader", "CloudFront-Viewer-ASN"),
+            AllowedOrigins = read.List("edge:allowedOrigins") ?? ["*"],
+            MaxBodyBytes = (int)read.Integer("edge:maxBodyBytes", 16 * 1024, 1, 1024 * 1024),
+            MaxUrlBytes = (int)read.Integer("edge:maxUrlBytes", 8192, 256, 64 * 1024),
+        };
+
+        var stream = new EmbeddedStreamOptions
+        {
+            Directory = Path.Combine(dataDirectory, "streams", RawStreamName),
+            StreamName = RawStreamName,
+            ShardCount = (int)read.Integer("stream:shards", 2, 1, 256),
+            Durability = read.Choice("stream:durability", Durability.Fsync),
+            FlushInterval = TimeSpan.FromMilliseconds(read.Integer("stream:flushIntervalMs", 200, 1, 60_000)),
+            GroupCommitDelay = TimeSpan.FromMilliseconds(read.Integer("stream:groupCommitDelayMs", 0, 0, 1_000)),
+            SegmentSize = read.Integer("stream:segmentBytes", 64L << 20, 1L << 20, 1L << 30),
+            RetentionPeriod = TimeSpan.FromHours(read.Integer("stream:retentionHours", 7 * 24, 1, 365 * 24)),
+            MaxBytesPerShard = read.Integer("stream:maxBytesPerShard", 10L << 30, 16L << 20, long.MaxValue),
+        };
+
+        read.RejectUnknownKeys();
+        if (read.Errors.Count > 0)
+        {
+            throw new ConfigException(read.Errors);
+        }
+
+        return new GatewayConfig(dataDirectory, edge, stream);
+    }
+
+    private static IReadOnlyList<RealtimeLogField> ParseFields(ConfigReader read, IReadOnlyList<string> names)
+    {
+        try
+        {
+            return RealtimeLogFields.ParseList(names);
+        }
+        catch (FormatException ex)
+        {
+            read.Fail("edge:fields", string.Join(",", names), ex.Message);
+            return RealtimeLogFields.Default;
+        }
+    }
+
+    private static string ParseUrl(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || uri.AbsolutePath != "/")
+        {
+            throw new FormatException($"'{value}' is not a plain http://host:port URL");
+        }
+
+        return value;
+    }
+
+    private static IPNetwork? ParseNetwork(ConfigReader read, string value)
+    {
+        if (IPNetwork.TryParse(value, out var network))
+        {
+            return network;
+        }
+
+        if (IPAddress.TryParse(value, out var address))
+        {
+            return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+        }
+
+        read.Fail("edge:trustedProxies", value, "expected an IP address or CIDR range such as 10.0.0.0/8");
+        return null;
+    }
+}
+
+/// <summary>Configuration problems, each naming the key and the fix.</summary>
+internal sealed class ConfigException(IReadOnlyList<string> problems)
+    : Exception("invalid configuration:\n  - " + string.Join("\n  - ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

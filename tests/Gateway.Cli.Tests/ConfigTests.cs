@@ -1,0 +1,74 @@
+namespace Gateway.Cli.Tests;
+
+public sealed class ConfigTests
+{
+    private static GatewayConfig Load(params (string Key, string Value)[] environment) =>
+        GatewayConfig.Load(null, environment.ToDictionary(e => e.Key, e => (string?)e.Value));
+
+    [Fact]
+    public void Defaults_need_no_file_and_no_variables()
+    {
+        var config = Load();
+
+        Assert.Equal("http://127.0.0.1:8080", config.Edge.Url);
+        Assert.Equal(Gateway.Streams.Durability.Fsync, config.RawStream.Durability);
+        Assert.EndsWith(Path.Combine("data", "streams", "raw"), config.RawStream.Directory, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Environment_variables_override_with_double_underscores()
+    {
+        var config = Load(("GATEWAY__EDGE__URL", "http://127.0.0.1:0"), ("GATEWAY__STREAM__DURABILITY", "write"), ("GATEWAY__EDGE__FIELDS", "timestamp, c-ip, cs-uri-query"));
+
+        Assert.Equal("http://127.0.0.1:0", config.Edge.Url);
+        Assert.Equal(Gateway.Streams.Durability.Write, config.RawStream.Durability);
+        Assert.Equal(3, config.Edge.Fields.Count);
+    }
+
+    [Theory]
+    [InlineData("GATEWAY__EDGE__MAXBODYBYTES", "lots", "edge.maxBodyBytes")]
+    [InlineData("GATEWAY__STREAM__DURABILITY", "maybe", "expected one of: fsync, write")]
+    [InlineData("GATEWAY__EDGE__URL", "https://0.0.0.0:1/x", "edge.url")]
+    [InlineData("GATEWAY__EDGE__FIELDS", "c-ip,timestamp", "canonical order")]
+    [InlineData("GATEWAY__EDGE__TRUSTEDPROXIES", "10.0.0.0/99", "CIDR")]
+    [InlineData("GATEWAY__EDGE__PROT", "8080", "did you mean 'edge.url'")]
+    public void Bad_values_are_reported_with_the_key_and_the_fix(string variable, string value, string expected)
+    {
+        var ex = Assert.Throws<ConfigException>(() => Load((variable, value)));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(variable, ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        var ex = Assert.Throws<ConfigException>(() => Load(("GATEWAY__EDGE__MAXBODYBYTES", "0"), ("GATEWAY__STREAM__SHARDS", "x")));
+
+        Assert.Equal(2, ex.Problems.Count);
+    }
+
+    [Fact]
+    public void Json_file_is_read_and_broken_json_names_the_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("gateway-config-");
+        try
+        {
+            var good = Path.Combine(dir.FullName, "good.json");
+            File.WriteAllText(good, """{ "edge": { "location": "FRA56-P1", "allowedOrigins": ["https://a.example", "https://b.example"] } }""");
+            var bad = Path.Combine(dir.FullName, "bad.json");
+            File.WriteAllText(bad, """{ "edge": { "location": """);
+
+            var config = GatewayConfig.Load(good, new Dictionary<string, string?>());
+            var ex = Assert.Throws<ConfigException>(() => GatewayConfig.Load(bad, new Dictionary<string, string?>()));
+
+            Assert.Equal("FRA56-P1", config.Edge.EdgeLocation);
+            Assert.Equal(["https://a.example", "https://b.example"], config.Edge.AllowedOrigins);
+            Assert.Contains("bad.json", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
