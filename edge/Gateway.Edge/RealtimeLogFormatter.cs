@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
@@ -16,6 +17,10 @@ public sealed class RealtimeLogFormatter
     private const int HeaderFieldLimit = 800;
 
     private static ReadOnlySpan<byte> Hex => "0123456789ABCDEF"u8;
+
+    // Printable ASCII minus CloudFront's escaped set; everything else (controls, space, DEL, non-ASCII) is escaped.
+    private static readonly SearchValues<char> SafeChars = SearchValues.Create(
+        "!$&()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz");
 
     private readonly RealtimeLogField[] _fields;
 
@@ -153,14 +158,6 @@ public sealed class RealtimeLogFormatter
         _ => null,
     };
 
-    /// <summary>True for the bytes CloudFront writes as <c>%XX</c> in log fields.</summary>
-    internal static bool MustEscape(byte b) => b <= 32 || b >= 127 || b switch
-    {
-        (byte)'<' or (byte)'>' or (byte)'"' or (byte)'#' or (byte)'%' or (byte)'{' or (byte)'}' or (byte)'|'
-            or (byte)'\\' or (byte)'^' or (byte)'~' or (byte)'[' or (byte)']' or (byte)'`' or (byte)'\'' => true,
-        _ => false,
-    };
-
     private ref struct Writer(Span<byte> destination)
     {
         private readonly Span<byte> _destination = destination;
@@ -228,60 +225,76 @@ public sealed class RealtimeLogFormatter
             }
 
             var start = Position;
+            var rest = value.AsSpan();
             Span<byte> utf8 = stackalloc byte[4];
-            for (var i = 0; i < value.Length && !Overflow; i++)
+            while (rest.Length > 0 && !Overflow)
             {
-                var c = value[i];
-                int count;
-                if (c < 0x80)
+                // Most of a record is plain ASCII: copy each run of characters that need no escape in one go.
+                var run = rest.IndexOfAnyExcept(SafeChars);
+                if (run < 0)
                 {
-                    utf8[0] = (byte)c;
-                    count = 1;
+                    run = rest.Length;
                 }
-                else
+
+                if (run > 0)
                 {
-                    // Surrogate pairs become one 4-byte sequence; a lone surrogate becomes U+FFFD, as UTF-8 encoders do.
-                    var rune = Rune.ReplacementChar;
-                    if (char.IsSurrogatePair(value, i))
+                    var room = limit - (Position - start);
+                    if (!Ascii(rest[..Math.Min(run, room)]) || run > room)
                     {
-                        rune = new Rune(value[i], value[i + 1]);
-                        i++;
-                    }
-                    else if (!char.IsSurrogate(c))
-                    {
-                        rune = new Rune(c);
+                        return;
                     }
 
-                    count = rune.EncodeToUtf8(utf8);
+                    rest = rest[run..];
+                    continue;
                 }
 
-                var needed = 0;
-                for (var k = 0; k < count; k++)
+                // One character that is escaped: a control or unsafe ASCII byte, or a non-ASCII scalar as its UTF-8 bytes.
+                var consumed = 1;
+                var rune = Rune.ReplacementChar;
+                if (rest[0] < 0x80)
                 {
-                    needed += MustEscape(utf8[k]) ? 3 : 1;
+                    rune = new Rune(rest[0]);
+                }
+                else if (rest.Length > 1 && char.IsSurrogatePair(rest[0], rest[1]))
+                {
+                    rune = new Rune(rest[0], rest[1]);
+                    consumed = 2;
+                }
+                else if (!char.IsSurrogate(rest[0]))
+                {
+                    rune = new Rune(rest[0]);
                 }
 
-                if (Position - start + needed > limit)
+                // A lone surrogate became U+FFFD above, as UTF-8 encoders do.
+                var count = rune.EncodeToUtf8(utf8);
+                if (Position - start + (count * 3) > limit)
                 {
                     // Truncate on a character boundary so an escape or a UTF-8 sequence is never cut in half.
-                    break;
+                    return;
                 }
 
                 for (var k = 0; k < count; k++)
                 {
-                    var b = utf8[k];
-                    if (MustEscape(b))
-                    {
-                        Byte((byte)'%');
-                        Byte(Hex[b >> 4]);
-                        Byte(Hex[b & 0xF]);
-                    }
-                    else
-                    {
-                        Byte(b);
-                    }
+                    Byte((byte)'%');
+                    Byte(Hex[utf8[k] >> 4]);
+                    Byte(Hex[utf8[k] & 0xF]);
                 }
+
+                rest = rest[consumed..];
             }
+        }
+
+        /// <summary>Copies characters known to be safe ASCII; false (with <see cref="Overflow"/> set) when they do not fit.</summary>
+        private bool Ascii(ReadOnlySpan<char> chars)
+        {
+            if (System.Text.Ascii.FromUtf16(chars, _destination[Math.Min(Position, _destination.Length)..], out var written) != OperationStatus.Done)
+            {
+                Overflow = true;
+                return false;
+            }
+
+            Position += written;
+            return true;
         }
 
         private static int CountDigits(long value)

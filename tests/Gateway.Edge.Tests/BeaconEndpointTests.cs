@@ -19,7 +19,8 @@ public sealed class BeaconEndpointTests
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var f = edge.SingleRecordFields();
         Assert.Equal("POST", f[4]);
-        Assert.Equal("/e", f[7]);
+        // cs-uri-stem is the request line's target; the body's fields are merged into cs-uri-query only.
+        Assert.Equal("/e?pid=px1", f[7]);
         Assert.Equal("pid=px1&e=signup&url=https%253A%252F%252Fa.example%252F", f[QueryField]);
     }
 

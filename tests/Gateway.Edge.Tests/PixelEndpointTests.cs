@@ -81,7 +81,8 @@ public sealed class PixelEndpointTests
         Assert.Equal("GET", f[4]);
         Assert.Equal("http", f[5]);
         Assert.Equal("127.0.0.1", f[6]);
-        Assert.Equal("/p.gif", f[7]);
+        // Real-time logs put the whole target, query included, in cs-uri-stem (standard logs do not).
+        Assert.Equal("/p.gif?pid=px1&url=https%253A%252F%252Fshop.example%252Fa%2520b&e=purchase", f[7]);
         Assert.Equal("LOCAL1", f[8]);
         Assert.Equal(56, f[9].Length);
         Assert.Equal(partitionKey, f[9]);

@@ -14,7 +14,7 @@ public sealed class RealtimeLogFormatterTests
         Method = "GET",
         Protocol = "https",
         Host = "d111111abcdef8.cloudfront.net",
-        UriStem = "/p.gif",
+        UriStem = "/p.gif?pid=px1&e=pageview",
         EdgeLocation = "IAD89-C1",
         RequestId = "ZmmHsZ6cP0B2ma-dKwIpqN8_W_A6GEzAthWPtcKYeaGyGxMawvRJWA==",
         TimeTakenSeconds = 0.0824,
@@ -33,7 +33,7 @@ public sealed class RealtimeLogFormatterTests
         var line = Default.Format(Some());
 
         Assert.Equal(
-            "1607374321.541\t192.0.2.0\t200\t273\tGET\thttps\td111111abcdef8.cloudfront.net\t/p.gif\tIAD89-C1\t" +
+            "1607374321.541\t192.0.2.0\t200\t273\tGET\thttps\td111111abcdef8.cloudfront.net\t/p.gif?pid=px1&e=pageview\tIAD89-C1\t" +
             "ZmmHsZ6cP0B2ma-dKwIpqN8_W_A6GEzAthWPtcKYeaGyGxMawvRJWA==\t0.082\t" +
             "Mozilla/5.0%20(iPhone;%20CPU%20iPhone%20OS%2017_0%20like%20Mac%20OS%20X)\thttps://shop.example/\t-\t" +
             "pid=px1&e=pageview\t-\tUS\t16509",
@@ -143,6 +143,29 @@ public sealed class RealtimeLogFormatterTests
             var line = Default.Format(entry);
             return line.Split('\t').Length == RealtimeLogFields.Default.Count && !line.Contains('\n', StringComparison.Ordinal) && !line.Contains('\r', StringComparison.Ordinal) && line.All(c => c is > ' ' and < '\u007f' || c == '\t');
         });
+
+        FsCheck.Check.QuickThrowOnFailure(property);
+    }
+
+    [Fact]
+    public void Escaping_matches_a_byte_by_byte_reading_of_cloudfronts_rules_for_any_text()
+    {
+        // The formatter copies safe runs in bulk; this reference escapes one UTF-8 byte at a time, as the rules read.
+        static string Reference(string text)
+        {
+            var builder = new System.Text.StringBuilder();
+            foreach (var b in System.Text.Encoding.UTF8.GetBytes(text))
+            {
+                var escape = b <= 32 || b >= 127 || "<>\"#%{}|\\^~[]`'".Contains((char)b, StringComparison.Ordinal);
+                builder.Append(escape ? $"%{b:X2}" : ((char)b).ToString());
+            }
+
+            return builder.Length == 0 ? "-" : builder.ToString();
+        }
+
+        var formatter = new RealtimeLogFormatter([RealtimeLogField.UserAgent]);
+        var property = FsCheck.Fluent.Prop.ForAll<string>(text =>
+            formatter.Format(new RealtimeLogEntry { UserAgent = text }) == Reference(text ?? ""));
 
         FsCheck.Check.QuickThrowOnFailure(property);
     }

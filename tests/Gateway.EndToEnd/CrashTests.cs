@@ -96,7 +96,7 @@ public sealed class CrashTests : IDisposable
 
         Assert.Equal(0, tail.ExitCode);
         var fields = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Split('\t');
-        Assert.Equal("/p.gif", fields[7]);
+        Assert.Equal("/p.gif?pid=tail&n=7", fields[7]);
         Assert.Equal("pid=tail&n=7", fields[14]);
     }
 

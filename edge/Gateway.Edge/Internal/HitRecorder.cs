@@ -89,9 +89,11 @@ internal sealed partial class HitRecorder(EdgeOptions options, IRecordStream str
         var trusted = options.TrustedProxies.Count > 0 && ClientAddress.IsTrusted(peer, options.TrustedProxies);
         var viewer = trusted ? ClientAddress.Viewer(peer, forwardedFor, options.TrustedProxies) : ClientAddress.Normalize(peer);
 
+        // In real-time logs (unlike standard logs) cs-uri-stem is the whole request target, query string included;
+        // cs-uri-query is the query alone. Body fields of POST /e are merged into cs-uri-query only, since
+        // cs-uri-stem is what the viewer put on the request line.
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         var q = rawTarget.IndexOf('?', StringComparison.Ordinal);
-        var stem = q < 0 ? rawTarget : rawTarget[..q];
         var query = q < 0 ? null : rawTarget[(q + 1)..];
         if (!string.IsNullOrEmpty(bodyQuery))
         {
@@ -112,7 +114,7 @@ internal sealed partial class HitRecorder(EdgeOptions options, IRecordStream str
             Method = request.Method,
             Protocol = request.IsHttps ? "https" : "http",
             Host = request.Host.Host,
-            UriStem = stem,
+            UriStem = rawTarget,
             UriQuery = query,
             EdgeLocation = options.EdgeLocation,
             RequestId = requestId,

@@ -9,28 +9,35 @@ internal sealed partial class GroupCommitWriter
     {
         lock (_ioLock)
         {
-            try
-            {
-                Encode();
-                WriteChunks();
-                if (_durability == Durability.Fsync)
-                {
-                    FlushShards();
-                }
-            }
-            catch (Exception error)
-            {
-                // Unexpected (the steps above catch I/O errors per shard): nothing in the batch may be acknowledged.
-                foreach (var pending in _pending)
-                {
-                    pending.Error ??= pending.Count > 0 ? error : null;
-                }
-            }
-
-            Settle();
+            WriteBatch();
+            RecordOutcomes();
         }
 
-        CompleteCallers();
+        CallerCompletion.Dispatch(_batch);
+    }
+
+    /// <summary>Encodes, writes and (for <see cref="Durability.Fsync"/>) flushes the batch; the caller holds the I/O lock.</summary>
+    private void WriteBatch()
+    {
+        try
+        {
+            Encode();
+            WriteChunks();
+            if (_durability == Durability.Fsync)
+            {
+                FlushShards();
+            }
+        }
+        catch (Exception error)
+        {
+            // Unexpected (the steps above catch I/O errors per shard): nothing in the batch may be acknowledged.
+            foreach (var pending in _pending)
+            {
+                pending.Error ??= pending.Count > 0 ? error : null;
+            }
+        }
+
+        Settle();
     }
 
     private void Encode()
@@ -249,24 +256,23 @@ internal sealed partial class GroupCommitWriter
         }
     }
 
-    private void CompleteCallers()
+    /// <summary>Records each request's outcome and the counters; <see cref="CallerCompletion"/> then completes the callers.</summary>
+    private void RecordOutcomes()
     {
         var appended = 0L;
         var bytes = 0L;
         var failed = 0L;
         foreach (var request in _batch)
         {
-            var pending = _pending[request.ShardIndex];
-            if (pending.Error is { } error)
+            if (_pending[request.ShardIndex].Error is { } error)
             {
                 failed++;
-                request.Fail(error);
+                request.Error = error;
             }
             else
             {
                 appended++;
                 bytes += request.EncodedLength;
-                request.Succeed();
             }
         }
 

@@ -138,7 +138,8 @@ internal sealed partial class GroupCommitWriter
             _queue.Writer.TryComplete();
             while (_queue.Reader.TryRead(out var orphan))
             {
-                orphan.Fail(new IOException("The stream's writer stopped unexpectedly; reopen the stream.", error));
+                orphan.Error = new IOException("The stream's writer stopped unexpectedly; reopen the stream.", error);
+                orphan.Complete();
             }
         }
         finally
