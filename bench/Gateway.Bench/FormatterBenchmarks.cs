@@ -25,7 +25,7 @@ public class FormatterBenchmarks
         Method = "GET",
         Protocol = "https",
         Host = "px.shop.example",
-        UriStem = "/p.gif",
+        UriStem = "/p.gif?pid=px1&e=pageview&eid=6f1c&url=https%3A%2F%2Fshop.example%2Fproduct%2F42&utm_source=news&utm_medium=email&ts=1700000000000",
         EdgeLocation = "FRA56-P1",
         RequestId = "ZmmHsZ6cP0B2ma-dKwIpqN8_W_A6GEzAthWPtcKYeaGyGxMawvRJWA==",
         TimeTakenSeconds = 0.001,

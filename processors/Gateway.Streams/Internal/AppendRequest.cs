@@ -16,10 +16,8 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
     public AppendRequest(AppendRequestPool pool)
     {
         _pool = pool;
-        // Continuations run inline where the request is completed: a thread-pool work item that completes a
-        // slice of a batch (see GroupCommitWriter.CompleteCallers), never the writer thread itself. One work item
-        // per slice instead of one per caller saves a thread-pool dispatch per hit.
-        _core.RunContinuationsAsynchronously = false;
+        // Continuations must not run on the writer thread: it would stall the next group commit behind caller code.
+        _core.RunContinuationsAsynchronously = true;
     }
 
     public string PartitionKey { get; private set; } = "";
@@ -46,22 +44,9 @@ internal sealed class AppendRequest : IValueTaskSource<AppendResult>
 
     public ValueTask<AppendResult> AsValueTask() => new(this, _core.Version);
 
-    /// <summary>Set by the writer before the request is completed: null for success, else why the append failed.</summary>
-    public Exception? Error { get; set; }
+    public void Succeed() => _core.SetResult(SequenceNumber);
 
-    /// <summary>Completes the caller's task with <see cref="Error"/> or the sequence number (its continuation runs on this thread).</summary>
-    public void Complete()
-    {
-        if (Error is { } error)
-        {
-            Error = null;
-            _core.SetException(error);
-        }
-        else
-        {
-            _core.SetResult(SequenceNumber);
-        }
-    }
+    public void Fail(Exception error) => _core.SetException(error);
 
     public AppendResult GetResult(short token)
     {

@@ -9,35 +9,28 @@ internal sealed partial class GroupCommitWriter
     {
         lock (_ioLock)
         {
-            WriteBatch();
-            RecordOutcomes();
-        }
-
-        CallerCompletion.Dispatch(_batch);
-    }
-
-    /// <summary>Encodes, writes and (for <see cref="Durability.Fsync"/>) flushes the batch; the caller holds the I/O lock.</summary>
-    private void WriteBatch()
-    {
-        try
-        {
-            Encode();
-            WriteChunks();
-            if (_durability == Durability.Fsync)
+            try
             {
-                FlushShards();
+                Encode();
+                WriteChunks();
+                if (_durability == Durability.Fsync)
+                {
+                    FlushShards();
+                }
             }
-        }
-        catch (Exception error)
-        {
-            // Unexpected (the steps above catch I/O errors per shard): nothing in the batch may be acknowledged.
-            foreach (var pending in _pending)
+            catch (Exception error)
             {
-                pending.Error ??= pending.Count > 0 ? error : null;
+                // Unexpected (the steps above catch I/O errors per shard): nothing in the batch may be acknowledged.
+                foreach (var pending in _pending)
+                {
+                    pending.Error ??= pending.Count > 0 ? error : null;
+                }
             }
+
+            Settle();
         }
 
-        Settle();
+        CompleteCallers();
     }
 
     private void Encode()
@@ -256,23 +249,24 @@ internal sealed partial class GroupCommitWriter
         }
     }
 
-    /// <summary>Records each request's outcome and the counters; <see cref="CallerCompletion"/> then completes the callers.</summary>
-    private void RecordOutcomes()
+    private void CompleteCallers()
     {
         var appended = 0L;
         var bytes = 0L;
         var failed = 0L;
         foreach (var request in _batch)
         {
-            if (_pending[request.ShardIndex].Error is { } error)
+            var pending = _pending[request.ShardIndex];
+            if (pending.Error is { } error)
             {
                 failed++;
-                request.Error = error;
+                request.Fail(error);
             }
             else
             {
                 appended++;
                 bytes += request.EncodedLength;
+                request.Succeed();
             }
         }
 

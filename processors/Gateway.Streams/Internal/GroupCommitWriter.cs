@@ -138,8 +138,7 @@ internal sealed partial class GroupCommitWriter
             _queue.Writer.TryComplete();
             while (_queue.Reader.TryRead(out var orphan))
             {
-                orphan.Error = new IOException("The stream's writer stopped unexpectedly; reopen the stream.", error);
-                orphan.Complete();
+                orphan.Fail(new IOException("The stream's writer stopped unexpectedly; reopen the stream.", error));
             }
         }
         finally
