@@ -1,10 +1,17 @@
 using BenchmarkDotNet.Running;
 
 // "kestrel-pixel URL" serves the pixel from a bare Kestrel app (bench/edge-vs-nginx.sh uses it as the ceiling);
-// anything else goes to BenchmarkDotNet.
+// "kpl-throughput FILE" is described below; anything else goes to BenchmarkDotNet.
 if (args is ["kestrel-pixel", var url])
 {
     await Gateway.Bench.KestrelPixel.RunAsync(url).ConfigureAwait(false);
+    return;
+}
+
+// "kpl-throughput FILE" aggregates the records of FILE and prints records/s (bench/kpl-vs-node.sh).
+if (args is ["kpl-throughput", var path])
+{
+    await Gateway.Bench.KplThroughput.RunAsync(path).ConfigureAwait(false);
     return;
 }
 

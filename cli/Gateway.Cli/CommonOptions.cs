@@ -10,11 +10,11 @@ internal static class CommonOptions
     };
 
     /// <summary>Loads the config or prints every problem and returns null (exit code 2).</summary>
-    public static GatewayConfig? Load(string? path)
+    public static GatewayConfig? Load(string? path, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         try
         {
-            return GatewayConfig.Load(path);
+            return GatewayConfig.Load(path, overrides: overrides);
         }
         catch (ConfigException ex)
         {

@@ -39,6 +39,27 @@ internal sealed class ConfigReader(IConfiguration configuration)
         return fallback;
     }
 
+    /// <summary>Whether anything at or under <paramref name="key"/> has a value.</summary>
+    public bool IsSet(string key) => configuration.GetSection(key).AsEnumerable().Any(kv => kv.Value is not null);
+
+    public bool Boolean(string key, bool fallback)
+    {
+        _known.Add(key);
+        var value = configuration[key];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        if (bool.TryParse(value.Trim(), out var parsed))
+        {
+            return parsed;
+        }
+
+        Fail(key, value, "expected true or false");
+        return fallback;
+    }
+
     public T Choice<T>(string key, T fallback)
         where T : struct, Enum
     {

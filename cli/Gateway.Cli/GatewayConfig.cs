@@ -6,13 +6,16 @@ using Microsoft.Extensions.Configuration;
 namespace Gateway.Cli;
 
 /// <summary>The validated configuration of <c>gateway up</c>: <c>gateway.json</c> (optional) overlaid by <c>GATEWAY__*</c> variables.</summary>
-internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, EmbeddedStreamOptions RawStream)
+internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, EmbeddedStreamOptions RawStream, KinesisConfig? Kinesis)
 {
     /// <summary>Name of the stream every edge hit is appended to.</summary>
     public const string RawStreamName = "raw";
 
     /// <summary>Loads and validates; throws <see cref="ConfigException"/> listing every problem.</summary>
-    public static GatewayConfig Load(string? path, IDictionary<string, string?>? environment = null)
+    /// <param name="path">The JSON file, or null for ./gateway.json when it exists.</param>
+    /// <param name="environment">Variables to read instead of the process environment (tests).</param>
+    /// <param name="overrides">Command-line values, keyed like the file ("stream:kind"); they win over file and variables.</param>
+    public static GatewayConfig Load(string? path, IDictionary<string, string?>? environment = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var file = path ?? "gateway.json";
         if (path is not null && !File.Exists(path))
@@ -35,6 +38,11 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
             builder.AddInMemoryCollection(environment
                 .Where(kv => kv.Key.StartsWith("GATEWAY__", StringComparison.OrdinalIgnoreCase))
                 .Select(kv => KeyValuePair.Create(kv.Key["GATEWAY__".Length..].Replace("__", ":", StringComparison.Ordinal), kv.Value)));
+        }
+
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides.Where(kv => kv.Value is not null));
         }
 
         IConfigurationRoot root;
@@ -76,14 +84,40 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
             MaxBytesPerShard = read.Integer("stream:maxBytesPerShard", 10L << 30, 16L << 20, long.MaxValue),
         };
 
+        var kind = read.Choice("stream:kind", StreamKind.Embedded);
+        var kinesis = ReadKinesis(read, stream.ShardCount, out var kinesisKeysSet);
+        if (kind != StreamKind.Kinesis && kinesisKeysSet)
+        {
+            read.Fail("stream:kind", kind.ToString().ToLowerInvariant(), "stream.kinesis.* settings are given but the raw stream is embedded; set stream.kind to kinesis (or pass --stream kinesis) to use them, or remove them");
+        }
+
         read.RejectUnknownKeys();
         if (read.Errors.Count > 0)
         {
             throw new ConfigException(read.Errors);
         }
 
-        return new GatewayConfig(dataDirectory, edge, stream);
+        return new GatewayConfig(dataDirectory, edge, stream, kind == StreamKind.Kinesis ? kinesis : null);
     }
+
+    private static KinesisConfig ReadKinesis(ConfigReader read, int shardCount, out bool anySet)
+    {
+        anySet = read.IsSet("stream:kinesis");
+        var endpoint = read.Parsed<Uri?>("stream:kinesis:endpoint", null, ParseEndpoint, "expected an http(s) URL of a Kinesis-API server such as http://127.0.0.1:4567");
+        var region = read.String("stream:kinesis:region", "");
+        return new KinesisConfig(
+            endpoint,
+            region.Length == 0 ? null : region,
+            read.String("stream:kinesis:streamName", "gateway-raw"),
+            // Creating streams is for local servers; on AWS the stream belongs to the deployed stack.
+            read.Boolean("stream:kinesis:createIfMissing", endpoint is not null),
+            shardCount);
+    }
+
+    private static Uri? ParseEndpoint(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new FormatException($"'{value}' is not an http(s) URL");
 
     private static IReadOnlyList<RealtimeLogField> ParseFields(ConfigReader read, IReadOnlyList<string> names)
     {
@@ -124,6 +158,21 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
         return null;
     }
 }
+
+/// <summary>Where the raw stream lives: the embedded durable stream under the data directory, or a Kinesis-API stream.</summary>
+internal enum StreamKind
+{
+    Embedded,
+    Kinesis,
+}
+
+/// <summary>The raw stream on a Kinesis-API endpoint (<c>stream.kind = kinesis</c>).</summary>
+/// <param name="Endpoint">A Kinesis-API server (kinesalite, LocalStack); null for AWS in the configured region.</param>
+/// <param name="Region">The region to sign for; null takes it from the AWS chain.</param>
+/// <param name="StreamName">The Kinesis stream's name.</param>
+/// <param name="CreateIfMissing">Create the stream (with stream.shards shards) when it does not exist.</param>
+/// <param name="ShardCount">Shards of a created stream.</param>
+internal sealed record KinesisConfig(Uri? Endpoint, string? Region, string StreamName, bool CreateIfMissing, int ShardCount);
 
 /// <summary>Configuration problems, each naming the key and the fix.</summary>
 internal sealed class ConfigException(IReadOnlyList<string> problems)

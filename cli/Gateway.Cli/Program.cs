@@ -4,4 +4,5 @@ using Gateway.Cli;
 var root = new RootCommand("Gateway: a first-party beacon pipeline (pixel edge, durable stream, enrichment, Parquet lake, forwarding).");
 root.Subcommands.Add(UpCommand.Create());
 root.Subcommands.Add(StreamCommand.Create());
+root.Subcommands.Add(KplCommand.Create());
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);

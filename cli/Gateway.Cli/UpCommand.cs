@@ -12,14 +12,37 @@ internal static class UpCommand
     public static Command Create()
     {
         var config = CommonOptions.Config();
-        var command = new Command("up", "Run the local pipeline: pixel edge on Kestrel and the durable raw stream under the data directory.") { config };
-        command.SetAction((result, ct) => RunAsync(result.GetValue(config), ct));
+        var stream = new Option<string?>("--stream")
+        {
+            Description = "Where the raw stream lives: embedded (default, under the data directory) or kinesis (any Kinesis-API endpoint); same as stream.kind",
+        };
+        stream.AcceptOnlyFromAmong("embedded", "kinesis");
+        var endpoint = new Option<string?>("--kinesis-endpoint")
+        {
+            Description = "Kinesis-API endpoint for --stream kinesis (kinesalite, LocalStack); omit for AWS; same as stream.kinesis.endpoint",
+        };
+        var command = new Command("up", "Run the local pipeline: pixel edge on Kestrel and the raw stream (embedded under the data directory, or Kinesis).") { config, stream, endpoint };
+        command.SetAction((result, ct) =>
+        {
+            var overrides = new Dictionary<string, string?>
+            {
+                ["stream:kind"] = result.GetValue(stream),
+                ["stream:kinesis:endpoint"] = result.GetValue(endpoint),
+            };
+            if (overrides["stream:kinesis:endpoint"] is not null && overrides["stream:kind"] is null)
+            {
+                // An endpoint only makes sense for a Kinesis stream.
+                overrides["stream:kind"] = "kinesis";
+            }
+
+            return RunAsync(result.GetValue(config), overrides, ct);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(string? configPath, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string? configPath, IReadOnlyDictionary<string, string?> overrides, CancellationToken cancellationToken)
     {
-        var config = CommonOptions.Load(configPath);
+        var config = CommonOptions.Load(configPath, overrides);
         if (config is null)
         {
             return 2;
@@ -29,14 +52,15 @@ internal static class UpCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
 
-        EmbeddedStream raw;
+        RawStream raw;
         try
         {
-            raw = await EmbeddedStream.OpenAsync(config.RawStream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            raw = await RawStream.OpenAsync(config, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or HttpRequestException or Gateway.Aws.AwsServiceException)
         {
-            await Console.Error.WriteLineAsync($"cannot open the raw stream in {config.RawStream.Directory}: {ex.Message}").ConfigureAwait(false);
+            var where = config.Kinesis is { } kinesis ? $"Kinesis stream '{kinesis.StreamName}' at {kinesis.Endpoint?.ToString() ?? "AWS"}" : config.RawStream.Directory;
+            await Console.Error.WriteLineAsync($"cannot open the raw stream ({where}): {ex.Message}").ConfigureAwait(false);
             return 1;
         }
 
@@ -45,7 +69,7 @@ internal static class UpCommand
             EdgeServer edge;
             try
             {
-                edge = await EdgeServer.StartAsync(config.Edge, raw, logging: l => l.AddSimpleConsole(o => o.SingleLine = true), cancellationToken: cancellationToken).ConfigureAwait(false);
+                edge = await EdgeServer.StartAsync(config.Edge, raw.Stream, logging: l => l.AddSimpleConsole(o => o.SingleLine = true), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (IOException ex)
             {
@@ -55,11 +79,8 @@ internal static class UpCommand
 
             await using (edge.ConfigureAwait(false))
             {
-                var guarantee = config.RawStream.Durability == Durability.Fsync
-                    ? "a 2xx means the hit is fsynced to disk"
-                    : $"a 2xx means the hit is written to the OS (survives kill -9) and fsynced within {config.RawStream.FlushInterval.TotalMilliseconds:0} ms";
                 Console.WriteLine($"gateway up: edge listening on {string.Join(", ", edge.Urls)}");
-                Console.WriteLine($"gateway up: data in {config.DataDirectory}; raw stream: {config.RawStream.ShardCount} shard(s), {guarantee}");
+                Console.WriteLine($"gateway up: data in {config.DataDirectory}; raw stream: {raw.Description}");
                 Console.WriteLine("gateway up: press Ctrl+C to stop");
                 try
                 {

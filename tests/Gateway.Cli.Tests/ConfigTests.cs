@@ -32,6 +32,7 @@ public sealed class ConfigTests
     [InlineData("GATEWAY__EDGE__FIELDS", "c-ip,timestamp", "canonical order")]
     [InlineData("GATEWAY__EDGE__TRUSTEDPROXIES", "10.0.0.0/99", "CIDR")]
     [InlineData("GATEWAY__EDGE__PROT", "8080", "did you mean 'edge.url'")]
+    [InlineData("GATEWAY__STREAM__KIND", "kafka", "expected one of: embedded, kinesis")]
     public void Bad_values_are_reported_with_the_key_and_the_fix(string variable, string value, string expected)
     {
         var ex = Assert.Throws<ConfigException>(() => Load((variable, value)));
@@ -70,5 +71,43 @@ public sealed class ConfigTests
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void Kinesis_stream_settings_are_read_and_a_local_endpoint_creates_its_stream()
+    {
+        var local = Load(("GATEWAY__STREAM__KIND", "kinesis"), ("GATEWAY__STREAM__KINESIS__ENDPOINT", "http://127.0.0.1:4567"), ("GATEWAY__STREAM__SHARDS", "3"));
+        var aws = Load(("GATEWAY__STREAM__KIND", "kinesis"), ("GATEWAY__STREAM__KINESIS__STREAMNAME", "prod-raw"), ("GATEWAY__STREAM__KINESIS__REGION", "eu-west-1"));
+
+        Assert.Null(Load().Kinesis);
+        Assert.Equal(new KinesisConfig(new Uri("http://127.0.0.1:4567"), null, "gateway-raw", CreateIfMissing: true, 3), local.Kinesis);
+        // On AWS the stream belongs to the deployed stack: it is never created behind the operator's back.
+        Assert.Equal(new KinesisConfig(null, "eu-west-1", "prod-raw", CreateIfMissing: false, 2), aws.Kinesis);
+    }
+
+    [Fact]
+    public void Bad_kinesis_settings_are_each_reported()
+    {
+        var ex = Assert.Throws<ConfigException>(() => Load(("GATEWAY__STREAM__KIND", "kinesis"), ("GATEWAY__STREAM__KINESIS__ENDPOINT", "ftp://x"), ("GATEWAY__STREAM__KINESIS__CREATEIFMISSING", "sure")));
+
+        Assert.Equal(2, ex.Problems.Count);
+        Assert.Contains("GATEWAY__STREAM__KINESIS__ENDPOINT", ex.Problems[0], StringComparison.Ordinal);
+        Assert.Contains("expected true or false", ex.Problems[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kinesis_settings_without_the_kinesis_stream_say_how_to_use_them()
+    {
+        var ex = Assert.Throws<ConfigException>(() => Load(("GATEWAY__STREAM__KINESIS__ENDPOINT", "http://127.0.0.1:4567")));
+
+        Assert.Contains("set stream.kind to kinesis", Assert.Single(ex.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Command_line_values_win_over_variables()
+    {
+        var config = GatewayConfig.Load(null, new Dictionary<string, string?> { ["GATEWAY__STREAM__KIND"] = "embedded" }, new Dictionary<string, string?> { ["stream:kind"] = "kinesis", ["stream:kinesis:endpoint"] = "http://127.0.0.1:1" });
+
+        Assert.Equal(new Uri("http://127.0.0.1:1"), config.Kinesis?.Endpoint);
     }
 }

@@ -52,9 +52,9 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         return info;
     }
 
-    public static async Task<GatewayProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null)
+    public static async Task<GatewayProcess> StartAsync(string dataDirectory, IDictionary<string, string>? environment = null, params string[] upArguments)
     {
-        var info = StartInfo(dataDirectory, "up");
+        var info = StartInfo(dataDirectory, ["up", .. upArguments]);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
