@@ -6,5 +6,6 @@ public static class BuiltInHandlers
     /// <summary>A registry with every built-in handler; pipeline handlers are added here as they land.</summary>
     public static HandlerRegistry CreateRegistry() =>
         new HandlerRegistry()
-            .Add(HandlerNames.Health, static _ => new HealthHandler());
+            .Add(HandlerNames.Health, static _ => new HealthHandler())
+            .Add(HandlerNames.Aggregate, AggregateHandler.Create);
 }

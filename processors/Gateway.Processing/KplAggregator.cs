@@ -80,9 +80,15 @@ public sealed partial class KplAggregator : IDisposable
         TryAdd(record.PartitionKey, record.ExplicitHashKey, record.Data.Span, out error);
 
     /// <summary>Adds a user record given as its parts; <paramref name="data"/> is copied before this returns.</summary>
-    public bool TryAdd(string partitionKey, string? explicitHashKey, ReadOnlySpan<byte> data, out UserRecordError error)
+    public bool TryAdd(string partitionKey, string? explicitHashKey, ReadOnlySpan<byte> data, out UserRecordError error) =>
+        TryAdd(partitionKey, explicitHashKey, data, out _, out error);
+
+    /// <summary>Adds a user record and reports the index of the shard (in <see cref="KplAggregatorOptions.ShardHashKeyRanges"/>) it goes to.</summary>
+    /// <remarks>Records of one shard leave in the order they were added, so a caller can tell which records each output carries.</remarks>
+    public bool TryAdd(string partitionKey, string? explicitHashKey, ReadOnlySpan<byte> data, out int shardIndex, out UserRecordError error)
     {
         ThrowIfUnusable();
+        shardIndex = -1;
         Span<byte> pkUtf8 = stackalloc byte[HashKeys.MaxPartitionKeyUtf8Length];
         error = HashKeys.TryEncodePartitionKey(partitionKey, pkUtf8, out var pkLength);
         if (error != UserRecordError.None)
@@ -127,6 +133,8 @@ public sealed partial class KplAggregator : IDisposable
 
             shard = _shards.Find(hashKey);
         }
+
+        shardIndex = shard;
 
         var aggregate = _aggregates[shard] ??= new OpenAggregate(Math.Min(_targetSize, 64 * 1024));
         if (aggregate.Count > 0)
