@@ -6,10 +6,23 @@ using Microsoft.Extensions.Configuration;
 namespace Gateway.Cli;
 
 /// <summary>The validated configuration of <c>gateway up</c>: <c>gateway.json</c> (optional) overlaid by <c>GATEWAY__*</c> variables.</summary>
-internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, EmbeddedStreamOptions RawStream, KinesisConfig? Kinesis)
+internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, EmbeddedStreamOptions RawStream, KinesisConfig? Kinesis, int AggregateTargetBytes, int AggregateLingerMs)
 {
     /// <summary>Name of the stream every edge hit is appended to.</summary>
     public const string RawStreamName = "raw";
+
+    /// <summary>Name of the stream the aggregate stage writes KPL records to.</summary>
+    public const string AggregatedStreamName = "aggregated";
+
+    /// <summary>The embedded aggregated stream: like the raw one, in its own directory.</summary>
+    public EmbeddedStreamOptions AggregatedStream => RawStream with
+    {
+        Directory = Path.Combine(DataDirectory, "streams", AggregatedStreamName),
+        StreamName = AggregatedStreamName,
+    };
+
+    /// <summary>Where stream consumers keep their checkpoints.</summary>
+    public string CheckpointDirectory => Path.Combine(DataDirectory, "checkpoints");
 
     /// <summary>Loads and validates; throws <see cref="ConfigException"/> listing every problem.</summary>
     /// <param name="path">The JSON file, or null for ./gateway.json when it exists.</param>
@@ -84,6 +97,9 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
             MaxBytesPerShard = read.Integer("stream:maxBytesPerShard", 10L << 30, 16L << 20, long.MaxValue),
         };
 
+        // Firehose bills ingestion per 5 KB; a larger target only matters for other consumers.
+        var aggregateTarget = (int)read.Integer("aggregate:targetBytes", 5120, 64, 1024 * 1024);
+        var aggregateLinger = (int)read.Integer("aggregate:lingerMs", 200, 0, 10_000);
         var kind = read.Choice("stream:kind", StreamKind.Embedded);
         var kinesis = ReadKinesis(read, stream.ShardCount, out var kinesisKeysSet);
         if (kind != StreamKind.Kinesis && kinesisKeysSet)
@@ -97,7 +113,7 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
             throw new ConfigException(read.Errors);
         }
 
-        return new GatewayConfig(dataDirectory, edge, stream, kind == StreamKind.Kinesis ? kinesis : null);
+        return new GatewayConfig(dataDirectory, edge, stream, kind == StreamKind.Kinesis ? kinesis : null, aggregateTarget, aggregateLinger);
     }
 
     private static KinesisConfig ReadKinesis(ConfigReader read, int shardCount, out bool anySet)
@@ -109,6 +125,7 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
             endpoint,
             region.Length == 0 ? null : region,
             read.String("stream:kinesis:streamName", "gateway-raw"),
+            read.String("stream:kinesis:aggregatedStreamName", "gateway-aggregated"),
             // Creating streams is for local servers; on AWS the stream belongs to the deployed stack.
             read.Boolean("stream:kinesis:createIfMissing", endpoint is not null),
             shardCount);
@@ -169,10 +186,11 @@ internal enum StreamKind
 /// <summary>The raw stream on a Kinesis-API endpoint (<c>stream.kind = kinesis</c>).</summary>
 /// <param name="Endpoint">A Kinesis-API server (kinesalite, LocalStack); null for AWS in the configured region.</param>
 /// <param name="Region">The region to sign for; null takes it from the AWS chain.</param>
-/// <param name="StreamName">The Kinesis stream's name.</param>
+/// <param name="StreamName">The raw Kinesis stream's name.</param>
+/// <param name="AggregatedStreamName">The aggregated Kinesis stream's name.</param>
 /// <param name="CreateIfMissing">Create the stream (with stream.shards shards) when it does not exist.</param>
 /// <param name="ShardCount">Shards of a created stream.</param>
-internal sealed record KinesisConfig(Uri? Endpoint, string? Region, string StreamName, bool CreateIfMissing, int ShardCount);
+internal sealed record KinesisConfig(Uri? Endpoint, string? Region, string StreamName, string AggregatedStreamName, bool CreateIfMissing, int ShardCount);
 
 /// <summary>Configuration problems, each naming the key and the fix.</summary>
 internal sealed class ConfigException(IReadOnlyList<string> problems)

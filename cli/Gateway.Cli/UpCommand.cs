@@ -9,6 +9,9 @@ namespace Gateway.Cli;
 /// <summary><c>gateway up</c>: the whole local pipeline in one process.</summary>
 internal static class UpCommand
 {
+    // Bounds a clean stop: a destination outage must not keep the process from exiting.
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+
     public static Command Create()
     {
         var config = CommonOptions.Config();
@@ -52,10 +55,10 @@ internal static class UpCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
 
-        RawStream raw;
+        PipelineStreams streams;
         try
         {
-            raw = await RawStream.OpenAsync(config, cancellationToken).ConfigureAwait(false);
+            streams = await PipelineStreams.OpenAsync(config, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or HttpRequestException or Gateway.Aws.AwsServiceException)
         {
@@ -64,36 +67,80 @@ internal static class UpCommand
             return 1;
         }
 
-        await using (raw.ConfigureAwait(false))
+        await using (streams.ConfigureAwait(false))
         {
-            EdgeServer edge;
+            var aggregate = new StreamConsumer(
+                "aggregate",
+                streams.Raw,
+                new FileCheckpointStore(config.CheckpointDirectory),
+                new AggregateProcessor(streams.Aggregated, config.AggregateTargetBytes),
+                new StreamConsumerOptions
+                {
+                    // Hits trickle in one at a time; waiting a moment for more fills the ~5 KB records (KPL default: 100 ms).
+                    Linger = TimeSpan.FromMilliseconds(config.AggregateLingerMs),
+                    // The error only: records carry event data, which stays out of logs.
+                    OnFailure = (shard, error, retryIn) => Console.Error.WriteLine(
+                        $"gateway up: aggregate stage failed on {shard} ({error.GetType().Name}: {error.Message}); retrying the batch in {retryIn.TotalSeconds:0.#} s"),
+                });
+            using var halt = new CancellationTokenSource();
+            using var drain = new CancellationTokenSource();
+            var aggregating = aggregate.RunAsync(halt.Token, drain.Token);
             try
             {
-                edge = await EdgeServer.StartAsync(config.Edge, raw.Stream, logging: l => l.AddSimpleConsole(o => o.SingleLine = true), cancellationToken: cancellationToken).ConfigureAwait(false);
+                var code = await ServeAsync(config, streams, stop.Token, cancellationToken).ConfigureAwait(false);
+                if (code != 0)
+                {
+                    return code;
+                }
             }
-            catch (IOException ex)
+            finally
             {
-                await Console.Error.WriteLineAsync($"cannot listen on {config.Edge.Url} (edge.url): {ex.Message}; pick another port or stop the other process").ConfigureAwait(false);
-                return 1;
-            }
+                // The edge has stopped answering; let the stage catch up with what it acknowledged, within a bound.
+                // Whatever is left stays in the raw stream behind the checkpoint and is aggregated on the next start.
+                await drain.CancelAsync().ConfigureAwait(false);
+                if (await Task.WhenAny(aggregating, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false) != aggregating)
+                {
+                    Console.Error.WriteLine($"gateway up: the aggregate stage did not catch up within {DrainTimeout.TotalSeconds:0} s; the rest is aggregated on the next start");
+                }
 
-            await using (edge.ConfigureAwait(false))
-            {
-                Console.WriteLine($"gateway up: edge listening on {string.Join(", ", edge.Urls)}");
-                Console.WriteLine($"gateway up: data in {config.DataDirectory}; raw stream: {raw.Description}");
-                Console.WriteLine("gateway up: press Ctrl+C to stop");
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Shutdown requested: the edge stops accepting, then the stream flushes pending appends on dispose.
-                }
+                await halt.CancelAsync().ConfigureAwait(false);
+                await aggregating.ConfigureAwait(false);
             }
         }
 
         Console.WriteLine("gateway up: stopped cleanly");
+        return 0;
+    }
+
+    private static async Task<int> ServeAsync(GatewayConfig config, PipelineStreams streams, CancellationToken stop, CancellationToken cancellationToken)
+    {
+        EdgeServer edge;
+        try
+        {
+            edge = await EdgeServer.StartAsync(config.Edge, streams.Raw, logging: l => l.AddSimpleConsole(o => o.SingleLine = true), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"cannot listen on {config.Edge.Url} (edge.url): {ex.Message}; pick another port or stop the other process").ConfigureAwait(false);
+            return 1;
+        }
+
+        await using (edge.ConfigureAwait(false))
+        {
+            Console.WriteLine($"gateway up: edge listening on {string.Join(", ", edge.Urls)}");
+            Console.WriteLine($"gateway up: data in {config.DataDirectory}; streams: {streams.Description}");
+            Console.WriteLine($"gateway up: aggregate stage: raw → aggregated, KPL records of up to {config.AggregateTargetBytes} bytes");
+            Console.WriteLine("gateway up: press Ctrl+C to stop");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutdown requested: the edge stops accepting, then the streams flush pending appends on dispose.
+            }
+        }
+
         return 0;
     }
 }

@@ -12,6 +12,9 @@ public interface IRecordStream : IAsyncDisposable
 
     /// <summary>Reads up to <paramref name="maxRecords"/> records of one shard that follow <paramref name="after"/>, in sequence order.</summary>
     ValueTask<ReadResult> ReadAsync(string shardId, StreamPosition after, int maxRecords, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes when <paramref name="shardId"/> may have a record after <paramref name="after"/> (a consumer then reads again).</summary>
+    ValueTask WaitForRecordsAsync(string shardId, StreamPosition after, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Durable per-consumer checkpoints: the last sequence number a consumer has fully processed, per shard.</summary>

@@ -6,6 +6,11 @@ namespace Gateway.Streams;
 public sealed partial class KinesisRecordStream
 {
     /// <inheritdoc/>
+    /// <remarks>GetRecords has no push; this waits one <see cref="KinesisStreamOptions.PollInterval"/>, as KCL consumers do between empty reads.</remarks>
+    public ValueTask WaitForRecordsAsync(string shardId, StreamPosition after, CancellationToken cancellationToken = default) =>
+        new(Task.Delay(_pollInterval, _time, cancellationToken));
+
+    /// <inheritdoc/>
     /// <remarks>
     /// Kinesis may answer with no records although more follow (MillisBehindLatest &gt; 0); reading again from the same
     /// position continues where that call's iterator stopped. Per-shard limits apply: 5 reads/s, 2 MB/s.

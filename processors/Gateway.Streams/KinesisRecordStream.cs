@@ -21,6 +21,7 @@ public sealed partial class KinesisRecordStream : IRecordStream
     private readonly KinesisAppendBatcher _batcher;
     private readonly ShardIteratorCache _iterators;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _pollInterval;
     private StreamDescription _description;
     private int _disposed;
 
@@ -28,6 +29,7 @@ public sealed partial class KinesisRecordStream : IRecordStream
     {
         _client = client;
         _time = time;
+        _pollInterval = options.PollInterval;
         _description = description;
         _writer = new KinesisRecordWriter(client, options.Writer, time);
         _batcher = new KinesisAppendBatcher(_writer, options.StreamName, options.QueueCapacity, options.MaxConcurrentRequests);

@@ -23,6 +23,9 @@ public sealed record KinesisStreamOptions
     /// <summary>PutRecords calls in flight at once; 1 keeps batches largest, more helps when round trips dominate.</summary>
     public int MaxConcurrentRequests { get; init; } = 1;
 
+    /// <summary>How long a consumer waits before reading an idle shard again; Kinesis allows 5 GetRecords calls per second per shard.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Batch limits and retries of each PutRecords call.</summary>
     public KinesisRecordWriterOptions Writer { get; init; } = new();
 
@@ -34,6 +37,7 @@ public sealed record KinesisStreamOptions
         }
 
         Require(ShardCount >= 1, nameof(ShardCount), $"must be at least 1; got {ShardCount}");
+        Require(PollInterval >= TimeSpan.FromMilliseconds(200), nameof(PollInterval), $"must be at least 200 ms (the per-shard GetRecords limit); got {PollInterval}");
         Require(ActiveTimeout > TimeSpan.Zero, nameof(ActiveTimeout), $"must be positive; got {ActiveTimeout}");
         Require(QueueCapacity >= 1, nameof(QueueCapacity), $"must be at least 1; got {QueueCapacity}");
         Require(MaxConcurrentRequests is >= 1 and <= 64, nameof(MaxConcurrentRequests), $"must be between 1 and 64; got {MaxConcurrentRequests}");

@@ -80,9 +80,9 @@ public sealed class ConfigTests
         var aws = Load(("GATEWAY__STREAM__KIND", "kinesis"), ("GATEWAY__STREAM__KINESIS__STREAMNAME", "prod-raw"), ("GATEWAY__STREAM__KINESIS__REGION", "eu-west-1"));
 
         Assert.Null(Load().Kinesis);
-        Assert.Equal(new KinesisConfig(new Uri("http://127.0.0.1:4567"), null, "gateway-raw", CreateIfMissing: true, 3), local.Kinesis);
+        Assert.Equal(new KinesisConfig(new Uri("http://127.0.0.1:4567"), null, "gateway-raw", "gateway-aggregated", CreateIfMissing: true, 3), local.Kinesis);
         // On AWS the stream belongs to the deployed stack: it is never created behind the operator's back.
-        Assert.Equal(new KinesisConfig(null, "eu-west-1", "prod-raw", CreateIfMissing: false, 2), aws.Kinesis);
+        Assert.Equal(new KinesisConfig(null, "eu-west-1", "prod-raw", "gateway-aggregated", CreateIfMissing: false, 2), aws.Kinesis);
     }
 
     [Fact]

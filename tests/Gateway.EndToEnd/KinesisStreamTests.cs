@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Gateway.Aws;
 using Gateway.EndToEnd.Support;
+using Gateway.Processing;
 using Gateway.Tests.Shared;
 
 namespace Gateway.EndToEnd;
@@ -15,7 +16,13 @@ public sealed class KinesisStreamTests(Kinesalite kinesalite) : IClassFixture<Ki
     public async Task Answered_hits_are_records_of_the_kinesis_stream()
     {
         var name = kinesalite.NewStreamName("up");
-        var environment = new Dictionary<string, string> { ["GATEWAY__STREAM__KINESIS__STREAMNAME"] = name, ["GATEWAY__STREAM__SHARDS"] = "2" };
+        var aggregatedName = kinesalite.NewStreamName("up-agg");
+        var environment = new Dictionary<string, string>
+        {
+            ["GATEWAY__STREAM__KINESIS__STREAMNAME"] = name,
+            ["GATEWAY__STREAM__KINESIS__AGGREGATEDSTREAMNAME"] = aggregatedName,
+            ["GATEWAY__STREAM__SHARDS"] = "2",
+        };
         string banner;
         await using (var gateway = await GatewayProcess.StartAsync(_dir.FullName, environment, "--stream", "kinesis", "--kinesis-endpoint", kinesalite.Endpoint.ToString()))
         {
@@ -26,28 +33,45 @@ public sealed class KinesisStreamTests(Kinesalite kinesalite) : IClassFixture<Ki
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             }
 
+            // The aggregate stage polls Kinesis about once a second; give it time to pass the hits on before stopping.
+            await Task.Delay(TimeSpan.FromSeconds(3));
             var (exitCode, output) = await gateway.StopAsync();
             Assert.Equal(0, exitCode);
             banner = output;
         }
 
-        Assert.Contains($"Kinesis stream '{name}'", banner, StringComparison.Ordinal);
+        Assert.Contains($"Kinesis streams '{name}' and '{aggregatedName}'", banner, StringComparison.Ordinal);
         using var client = kinesalite.CreateClient();
-        var queries = new List<string>();
-        foreach (var shard in await client.ListAllShardsAsync(name))
+        var expected = Enumerable.Range(0, 20).Select(n => $"pid=kin&n={n}").Order();
+        var raw = new List<string>();
+        foreach (var record in await ReadAllAsync(client, name))
         {
-            var iterator = (await client.GetShardIteratorAsync(new GetShardIteratorRequest { StreamName = name, ShardId = shard.ShardId, ShardIteratorType = ShardIteratorType.TrimHorizon })).ShardIterator;
-            var page = await client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator });
-            foreach (var record in page.Records)
-            {
-                var fields = Encoding.UTF8.GetString(record.Data.Span).Split('\t');
-                // The record is the CloudFront real-time log line; its partition key is the request id (x-edge-request-id).
-                Assert.Equal(record.PartitionKey, fields[9]);
-                queries.Add(fields[14]);
-            }
+            var fields = Encoding.UTF8.GetString(record.Data.Span).Split('\t');
+            // The record is the CloudFront real-time log line; its partition key is the request id (x-edge-request-id).
+            Assert.Equal(record.PartitionKey, fields[9]);
+            raw.Add(fields[14]);
         }
 
-        Assert.Equal(Enumerable.Range(0, 20).Select(n => $"pid=kin&n={n}").Order(), queries.Order());
+        var aggregated = new List<string>();
+        foreach (var record in await ReadAllAsync(client, aggregatedName))
+        {
+            KplDeaggregator.Deaggregate(record.Data.Span, record.PartitionKey, null, (in DeaggregatedRecord user) => aggregated.Add(Encoding.UTF8.GetString(user.Data).Split('\t')[14]));
+        }
+
+        Assert.Equal(expected, raw.Order());
+        Assert.Equal(expected, aggregated.Order());
+    }
+
+    private static async Task<List<Gateway.Aws.Record>> ReadAllAsync(KinesisClient client, string stream)
+    {
+        var records = new List<Gateway.Aws.Record>();
+        foreach (var shard in await client.ListAllShardsAsync(stream))
+        {
+            var iterator = (await client.GetShardIteratorAsync(new GetShardIteratorRequest { StreamName = stream, ShardId = shard.ShardId, ShardIteratorType = ShardIteratorType.TrimHorizon })).ShardIterator;
+            records.AddRange((await client.GetRecordsAsync(new GetRecordsRequest { ShardIterator = iterator })).Records);
+        }
+
+        return records;
     }
 
     [Fact]

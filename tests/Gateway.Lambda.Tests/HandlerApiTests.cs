@@ -16,12 +16,13 @@ public sealed class HandlerApiTests
     }
 
     [Fact]
-    public void Built_in_registry_serves_the_health_handler()
+    public void Built_in_registry_serves_the_health_and_aggregate_handlers()
     {
         var registry = BuiltInHandlers.CreateRegistry();
 
-        Assert.Equal([HandlerNames.Health], registry.Names);
+        Assert.Equal([HandlerNames.Health, HandlerNames.Aggregate], registry.Names);
         Assert.True(registry.TryGet("health", out _));
+        Assert.True(registry.TryGet("aggregate", out _));
     }
 
     [Fact]

@@ -34,5 +34,8 @@ internal sealed class RecordingStream : IRecordStream
     public ValueTask<ReadResult> ReadAsync(string shardId, StreamPosition after, int maxRecords, CancellationToken cancellationToken = default) =>
         throw new InvalidOperationException("the edge never reads the raw stream");
 
+    public ValueTask WaitForRecordsAsync(string shardId, StreamPosition after, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("the edge never reads the raw stream");
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
