@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Gateway.Processing;
 using Gateway.Streams;
 
 namespace Gateway.Cli;
@@ -15,7 +16,7 @@ internal static class StreamCommand
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new records until Ctrl+C" };
         var last = new Option<int>("--last", "-n") { Description = "Print only the newest N records first (0 = all)", DefaultValueFactory = _ => 20 };
         var json = new Option<bool>("--json") { Description = "One JSON object per record (shard, sequence, arrival, partition key, data)" };
-        var tail = new Command("tail", "Print the records of a local stream (newest last). Safe while gateway up is running.") { name, config, follow, last, json };
+        var tail = new Command("tail", "Print the records of a local stream (newest last; KPL aggregates as the records inside). Safe while gateway up is running.") { name, config, follow, last, json };
         tail.SetAction((result, ct) => TailAsync(result.GetValue(config), result.GetValue(name)!, result.GetValue(follow), result.GetValue(last), result.GetValue(json), ct));
         return new Command("stream", "Inspect the local durable streams.") { tail };
     }
@@ -66,7 +67,9 @@ internal static class StreamCommand
 
                 foreach (var record in shown)
                 {
-                    Console.WriteLine(json ? ToJson(record) : Encoding.UTF8.GetString(record.Data.Span));
+                    // KPL aggregates (the aggregated stream) are shown as the user records inside them.
+                    KplDeaggregator.Deaggregate(record.Data.Span, record.PartitionKey, null, (in DeaggregatedRecord user) =>
+                        Console.WriteLine(json ? ToJson(record, user) : Encoding.UTF8.GetString(user.Data)));
                 }
 
                 first = false;
@@ -85,12 +88,21 @@ internal static class StreamCommand
         return 0;
     }
 
-    private static string ToJson(StreamRecord record) => JsonSerializer.Serialize(new Dictionary<string, string>
+    private static string ToJson(StreamRecord record, in DeaggregatedRecord user)
     {
-        ["shard"] = record.ShardId,
-        ["sequence"] = record.SequenceNumber,
-        ["arrival"] = record.ApproximateArrivalTimestamp.ToString("O"),
-        ["pk"] = record.PartitionKey,
-        ["data"] = Encoding.UTF8.GetString(record.Data.Span),
-    });
+        var fields = new Dictionary<string, string>
+        {
+            ["shard"] = record.ShardId,
+            ["sequence"] = record.SequenceNumber,
+            ["arrival"] = record.ApproximateArrivalTimestamp.ToString("O"),
+            ["pk"] = user.PartitionKey,
+            ["data"] = Encoding.UTF8.GetString(user.Data),
+        };
+        if (user.IsAggregated)
+        {
+            fields["sub"] = user.SubSequenceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return JsonSerializer.Serialize(fields);
+    }
 }

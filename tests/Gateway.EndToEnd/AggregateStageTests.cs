@@ -48,6 +48,14 @@ public sealed class AggregateStageTests : IDisposable
         // A clean stop checkpoints what was aggregated, so nothing is aggregated twice.
         Assert.Equal(Enumerable.Range(0, 250).Select(n => $"pid=agg&n={n}").Order(), queries.Order());
         Assert.True(kinesisRecords < 250 / 2, $"{kinesisRecords} aggregated records for 250 hits: the stage should pack several hits per record");
+
+        // "stream tail" shows the lines inside the aggregates, not KPL bytes.
+        using var tail = System.Diagnostics.Process.Start(GatewayProcess.StartInfo(_dir.FullName, "stream", "tail", "aggregated", "--last", "0"))!;
+        var lines = (await tail.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        await tail.WaitForExitAsync();
+        Assert.Equal(0, tail.ExitCode);
+        Assert.Equal(250, lines.Length);
+        Assert.All(lines, line => Assert.StartsWith("pid=agg&n=", line.Split('\t')[14], StringComparison.Ordinal));
     }
 
     private async Task SendAndStopAsync(int from, int count)
