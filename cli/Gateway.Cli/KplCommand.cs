@@ -58,22 +58,8 @@ internal static class KplCommand
             written++;
         }))
         {
-            var lineNumber = 0;
-            while (input.ReadLine() is { } line)
+            foreach (var (lineNumber, pk, ehk, data) in ParseLines(Lines(input), error, () => bad++))
             {
-                lineNumber++;
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
-
-                if (!TryParseLine(line, out var pk, out var ehk, out var data, out var problem))
-                {
-                    error.WriteLine($"line {lineNumber}: {problem}");
-                    bad++;
-                    continue;
-                }
-
                 if (!aggregator.TryAdd(pk, ehk, data, out var reason))
                 {
                     error.WriteLine($"line {lineNumber}: {KplAggregator.Describe(reason)}");
@@ -123,22 +109,8 @@ internal static class KplCommand
         }
         else
         {
-            var lineNumber = 0;
-            foreach (var line in text.Split('\n'))
+            foreach (var (_, pk, ehk, data) in ParseLines(text.Split('\n'), error, () => bad++))
             {
-                lineNumber++;
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
-
-                if (!TryParseLine(line, out var pk, out var ehk, out var data, out var problem))
-                {
-                    error.WriteLine($"line {lineNumber}: {problem}");
-                    bad++;
-                    continue;
-                }
-
                 Split(pk, ehk, data, null);
             }
         }
@@ -160,6 +132,38 @@ internal static class KplCommand
         NotAggregatedReason.KeyIndexOutOfRange => "a sub-record's key index is past its key table",
         _ => reason.ToString(),
     };
+
+    /// <summary>The records of JSON lines; a bad line is reported on <paramref name="error"/> with its number and skipped.</summary>
+    private static IEnumerable<(int LineNumber, string Pk, string? Ehk, byte[] Data)> ParseLines(IEnumerable<string> lines, TextWriter error, Action onBad)
+    {
+        var lineNumber = 0;
+        foreach (var line in lines)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            if (TryParseLine(line, out var pk, out var ehk, out var data, out var problem))
+            {
+                yield return (lineNumber, pk, ehk, data);
+            }
+            else
+            {
+                error.WriteLine($"line {lineNumber}: {problem}");
+                onBad();
+            }
+        }
+    }
+
+    private static IEnumerable<string> Lines(TextReader input)
+    {
+        while (input.ReadLine() is { } line)
+        {
+            yield return line;
+        }
+    }
 
     private static bool TryParseLine(string line, out string pk, out string? ehk, out byte[] data, out string problem)
     {

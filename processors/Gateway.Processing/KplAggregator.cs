@@ -127,7 +127,7 @@ public sealed partial class KplAggregator : IDisposable
         {
             if (!hashKnown)
             {
-                hashKey = HashKeys.OfPartitionKey(pkUtf8);
+                hashKey = KinesisHashKey.Of(pkUtf8);
                 hashKnown = true;
             }
 
@@ -152,7 +152,7 @@ public sealed partial class KplAggregator : IDisposable
         // The record opens a new aggregate, so its hash key becomes the outer explicit hash key.
         if (!hashKnown)
         {
-            hashKey = HashKeys.OfPartitionKey(pkUtf8);
+            hashKey = KinesisHashKey.Of(pkUtf8);
         }
 
         var size = KplWire.FixedOverhead + (long)SingleRecordProtobufSize(pkLength, explicitHashKey, data.Length) + pkLength;

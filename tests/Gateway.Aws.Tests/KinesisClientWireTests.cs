@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Aws.Tests.Support;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Aws.Tests;
 
@@ -11,7 +12,7 @@ public sealed class KinesisClientWireTests
     [Fact]
     public async Task PutRecords_is_a_signed_json_1_1_POST_with_the_Kinesis_target_and_base64_data()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(Some.SigningTime);
         var handler = new FakeKinesisHandler(call => FakeKinesisHandler.PutRecordsResult(call, new HashSet<int>()));
         using var client = Some.Client(handler, time, new AwsCredentials("ASIAEXAMPLE", "secret", "session-token"));
 
@@ -165,7 +166,7 @@ public sealed class KinesisClientWireTests
     [Fact]
     public async Task WaitForStreamActive_polls_on_the_injected_clock_and_times_out_naming_the_status()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(Some.SigningTime);
         var handler = new FakeKinesisHandler(_ => FakeKinesisHandler.Json(
             new JsonObject { ["StreamDescriptionSummary"] = new JsonObject { ["StreamName"] = "s", ["StreamStatus"] = "CREATING", ["StreamCreationTimestamp"] = 1440938160 } }.ToJsonString()));
         using var client = Some.Client(handler, time);

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Aws.Tests.Support;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Aws.Tests;
 
@@ -11,7 +12,7 @@ public sealed class KinesisRecordWriterTests
     [Fact]
     public async Task Only_the_failed_entries_are_retried_matched_by_position_in_the_response()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(Some.SigningTime);
         var attempt = 0;
         var handler = new FakeKinesisHandler(call => ++attempt switch
         {
@@ -42,7 +43,7 @@ public sealed class KinesisRecordWriterTests
     [Fact]
     public async Task An_entry_that_keeps_failing_is_reported_after_MaxAttempts_with_backoff_capped_at_MaxDelay()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(Some.SigningTime);
         var handler = new FakeKinesisHandler(call => FakeKinesisHandler.PutRecordsResult(call, new HashSet<int> { 0 }));
         using var client = Some.Client(handler, time);
         var options = new KinesisRecordWriterOptions { MaxAttempts = 6, BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromMilliseconds(300), Jitter = () => 1.0 };
@@ -64,7 +65,7 @@ public sealed class KinesisRecordWriterTests
     [Fact]
     public async Task A_throttled_whole_call_is_retried_with_every_entry()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(Some.SigningTime);
         var calls = 0;
         var handler = new FakeKinesisHandler(call => ++calls == 1
             ? FakeKinesisHandler.Error("ProvisionedThroughputExceededException", "Rate exceeded for stream s")
@@ -82,7 +83,7 @@ public sealed class KinesisRecordWriterTests
     [Fact]
     public async Task A_connection_failure_is_retried()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(Some.SigningTime);
         var calls = 0;
         var handler = new FakeKinesisHandler(call => ++calls == 1
             ? throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused")

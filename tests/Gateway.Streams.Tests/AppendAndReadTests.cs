@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Gateway.Streams.Tests.Support;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Streams.Tests;
 

@@ -1,4 +1,5 @@
 using Gateway.Streams.Tests.Support;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Streams.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Gateway.Streams.Internal;
 using Gateway.Streams.Tests.Support;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Streams.Tests;
 

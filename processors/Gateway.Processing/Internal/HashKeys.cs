@@ -1,12 +1,10 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Unicode;
 
 namespace Gateway.Processing.Internal;
 
-/// <summary>Kinesis key rules: partition-key limits, explicit-hash-key syntax and the MD5 hash of a partition key.</summary>
+/// <summary>Kinesis key rules: partition-key limits and explicit-hash-key syntax (the hash itself is <see cref="KinesisHashKey"/>).</summary>
 internal static class HashKeys
 {
     /// <summary>Kinesis limit on a partition key, in UTF-16 characters.</summary>
@@ -65,14 +63,6 @@ internal static class HashKeys
         }
 
         return UserRecordError.None;
-    }
-
-    /// <summary>MD5 of the UTF-8 partition key read as a big-endian unsigned integer, as Kinesis and the KCL route keys.</summary>
-    public static UInt128 OfPartitionKey(ReadOnlySpan<byte> utf8PartitionKey)
-    {
-        Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
-        MD5.HashData(utf8PartitionKey, digest);
-        return BinaryPrimitives.ReadUInt128BigEndian(digest);
     }
 
     /// <summary>Writes the decimal form Kinesis expects for an explicit hash key; <paramref name="destination"/> holds at least 39 chars.</summary>

@@ -6,6 +6,9 @@ namespace Gateway.Aws.Tests.Support;
 /// <summary>Deterministic test data: each numeric id maps to a partition key and a payload that carries the id.</summary>
 internal static class Some
 {
+    /// <summary>The date of AWS's published SigV4 test vectors, where the fake clock starts.</summary>
+    public static DateTimeOffset SigningTime { get; } = new(2015, 8, 30, 12, 36, 0, TimeSpan.Zero);
+
     public static AwsCredentials Credentials { get; } = new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 
     public static string PartitionKey(long id) => "user-" + (id % 997).ToString(CultureInfo.InvariantCulture);

@@ -1,11 +1,13 @@
-namespace Gateway.Streams.Tests.Support;
+namespace Gateway.Tests.Shared;
 
-/// <summary>A clock that only moves when a test calls <see cref="Advance"/>; due timers fire synchronously inside it.</summary>
+/// <summary>A clock that only moves when a test calls <see cref="Advance"/>; due timers fire synchronously inside it. Records every delay asked for.</summary>
 internal sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<FakeTimer> _timers = [];
-    private readonly SemaphoreSlim _scheduled = new(0);
+    private readonly List<TimeSpan> _scheduled = [];
+    private readonly SemaphoreSlim _scheduledSignal = new(0);
+    private TaskCompletionSource _timerPending = NewSignal();
     private DateTimeOffset _now = start;
 
     public FakeTimeProvider()
@@ -16,6 +18,18 @@ internal sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    /// <summary>Every due time passed to a timer (Task.Delay on this clock), in order.</summary>
+    public IReadOnlyList<TimeSpan> ScheduledDelays
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _scheduled];
+            }
+        }
+    }
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -34,16 +48,40 @@ internal sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
         return timer;
     }
 
+    /// <summary>Completes once some timer is waiting to fire.</summary>
+    public Task TimerPendingAsync()
+    {
+        lock (_gate)
+        {
+            return _timers.Any(t => t.DueAt is not null) ? Task.CompletedTask : _timerPending.Task;
+        }
+    }
+
     /// <summary>Completes once code under test has scheduled a timer since the last call (e.g. started a Task.Delay on this clock).</summary>
-    public Task TimerScheduledAsync() => _scheduled.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(
+    public Task TimerScheduledAsync() => _scheduledSignal.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(
         static t => Assert.True(t.Result, "no timer was scheduled on the fake clock"), TaskScheduler.Default);
 
     /// <summary>Forgets timers scheduled so far, so <see cref="TimerScheduledAsync"/> waits for the next one.</summary>
     public void ForgetScheduledTimers()
     {
-        while (_scheduled.Wait(0))
+        while (_scheduledSignal.Wait(0))
         {
         }
+    }
+
+    /// <summary>Runs <paramref name="work"/>, advancing the clock by <paramref name="step"/> whenever it waits on a timer, until it completes.</summary>
+    public async Task<T> RunAsync<T>(Task<T> work, TimeSpan step)
+    {
+        while (!work.IsCompleted)
+        {
+            await Task.WhenAny(work, TimerPendingAsync()).WaitAsync(TimeSpan.FromSeconds(30));
+            if (!work.IsCompleted)
+            {
+                Advance(step);
+            }
+        }
+
+        return await work;
     }
 
     /// <summary>Moves the clock forward, firing every timer that falls due on the way, in due order.</summary>
@@ -83,8 +121,11 @@ internal sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
         }
     }
 
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private void Schedule(FakeTimer timer, TimeSpan dueTime, TimeSpan period)
     {
+        TaskCompletionSource? signal = null;
         lock (_gate)
         {
             timer.DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : _now + dueTime;
@@ -93,11 +134,19 @@ internal sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
             {
                 _timers.Add(timer);
             }
+
+            if (dueTime != Timeout.InfiniteTimeSpan)
+            {
+                _scheduled.Add(dueTime);
+                signal = _timerPending;
+                _timerPending = NewSignal();
+            }
         }
 
+        signal?.TrySetResult();
         if (dueTime != Timeout.InfiniteTimeSpan)
         {
-            _scheduled.Release();
+            _scheduledSignal.Release();
         }
     }
 
