@@ -3,7 +3,7 @@
 #   bench/edge-vs-nginx.sh [duration] [connections] [durability]
 # defaults: 10s, 64 connections, fsync (every answered hit fsynced to the raw stream); durability
 # "write" measures the mode where a 2xx means the record reached the OS (fsynced within 200 ms).
-# Also runs a bare Kestrel app serving the same pixel without recording anything (the ceiling for any
+# Also runs nginx with an unbuffered access log (nginx-sync: a write per hit, like the gateway's "write" mode) and a bare Kestrel app serving the same pixel without recording anything (the ceiling for any
 # Kestrel-based edge on this machine). Prints req/s, p99 latency, both ratios, the gateway's RSS idle and
 # under load, and checks that the number of records in the raw stream equals the number of hits answered.
 set -euo pipefail
@@ -33,6 +33,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 nginx_port=$(free_port)
 gateway_port=$(free_port)
 kestrel_port=$(free_port)
+nginx_sync_port=$(free_port)
 path='/p.gif?pid=bench&e=pageview&url=https%3A%2F%2Fshop.example%2Fproduct%3Fid%3D42&utm_source=news&utm_medium=email'
 
 mkdir -p "$work/nginx/logs"
@@ -46,6 +47,12 @@ http {
   access_log $work/nginx/logs/access.log rt buffer=64k flush=1s;
   server {
     listen 127.0.0.1:$nginx_port;
+    location = /p.gif { empty_gif; add_header Cache-Control "no-cache, no-store, must-revalidate"; expires -1; }
+  }
+  # The same, with the log written as each hit is served (no buffer): the guarantee of the gateway's "write" mode.
+  server {
+    listen 127.0.0.1:$nginx_sync_port;
+    access_log $work/nginx/logs/access-unbuffered.log rt;
     location = /p.gif { empty_gif; add_header Cache-Control "no-cache, no-store, must-revalidate"; expires -1; }
   }
 }
@@ -85,6 +92,7 @@ before=$(curl -fsS "http://127.0.0.1:$gateway_port/healthz" | python3 -c 'import
 
 nginx_out=$(run_wrk "http://127.0.0.1:$nginx_port$path")
 kestrel_out=$(run_wrk "http://127.0.0.1:$kestrel_port$path")
+nginx_sync_out=$(run_wrk "http://127.0.0.1:$nginx_sync_port$path")
 gateway_out=$(run_wrk "http://127.0.0.1:$gateway_port$path")
 load_rss=$(hwm_mb "$gateway_pid")
 after=$(curl -fsS "http://127.0.0.1:$gateway_port/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["recordedHits"])')
@@ -101,9 +109,10 @@ echo
 echo "edge vs nginx empty_gif — wrk -t$threads -c$connections -d$duration, durability=$durability"
 printf '%-10s %12s %10s %12s %10s\n' server req/s p99 requests non-2xx
 printf '%-10s %12s %10s %12s %10s\n' nginx "$n_rps" "$(p99 "$nginx_out")" "$(total "$nginx_out")" "$(non2xx "$nginx_out" || true)"
+printf '%-10s %12s %10s %12s %10s\n' nginx-sync "$(rps "$nginx_sync_out")" "$(p99 "$nginx_sync_out")" "$(total "$nginx_sync_out")" "$(non2xx "$nginx_sync_out" || true)"
 printf '%-10s %12s %10s %12s %10s\n' kestrel "$k_rps" "$(p99 "$kestrel_out")" "$(total "$kestrel_out")" "$(non2xx "$kestrel_out" || true)"
 printf '%-10s %12s %10s %12s %10s\n' gateway "$g_rps" "$(p99 "$gateway_out")" "$(total "$gateway_out")" "$(non2xx "$gateway_out" || true)"
-echo "ratio gateway/nginx: ${ratio}x   (bare kestrel/nginx: ${ceiling}x; gateway/bare kestrel: ${recording}x)"
+echo "ratio gateway/nginx: ${ratio}x   (bare kestrel/nginx: ${ceiling}x; gateway/bare kestrel: ${recording}x; gateway/nginx-sync: $(python3 -c "print(f'{$g_rps/$(rps "$nginx_sync_out"):.2f}')")x)"
 echo "gateway RSS: idle ${idle_rss} MB, peak under load ${load_rss} MB"
 echo "raw stream: $stored records stored; edge answered $((after - before)) hits during the measured run ($after in all)"
 [ "$stored" -eq "$after" ] || { echo "MISMATCH: stored records != answered hits" >&2; exit 1; }
