@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Gateway.Edge;
+using Gateway.Processing;
 
 namespace Gateway.Bench;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Edge;
+using Gateway.Processing;
 using Gateway.Streams;
 using Microsoft.Extensions.Configuration;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Processing;
 
 namespace Gateway.Edge;
 

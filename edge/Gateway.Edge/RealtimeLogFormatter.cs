@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Gateway.Processing;
 
 namespace Gateway.Edge;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Gateway.Edge.Tests.Support;
+using Gateway.Processing;
 
 namespace Gateway.Edge.Tests;
 

@@ -1,3 +1,5 @@
+using Gateway.Processing;
+
 namespace Gateway.Edge.Tests;
 
 public sealed class RealtimeLogFieldsTests

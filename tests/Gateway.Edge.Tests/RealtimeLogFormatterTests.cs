@@ -1,3 +1,5 @@
+using Gateway.Processing;
+
 namespace Gateway.Edge.Tests;
 
 /// <summary>Golden lines for CloudFront's real-time log rules (specs/09 and the CloudFront log-format reference).</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Gateway.Processing;
 using Gateway.Streams;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

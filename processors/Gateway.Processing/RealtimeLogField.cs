@@ -1,4 +1,4 @@
-namespace Gateway.Edge;
+namespace Gateway.Processing;
 
 /// <summary>
 /// CloudFront real-time log fields, declared in CloudFront's canonical order: a record always lists its

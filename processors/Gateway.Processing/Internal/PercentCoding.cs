@@ -1,0 +1,114 @@
+using System.Text;
+using System.Text.Unicode;
+
+namespace Gateway.Processing.Internal;
+
+/// <summary>Percent-decoding over UTF-8 bytes, as CloudFront's log encoding and form encoding need it.</summary>
+internal static class PercentCoding
+{
+    /// <summary>Index of the first <c>%</c> not followed by two hex digits, or -1.</summary>
+    public static int FindInvalidEscape(ReadOnlySpan<byte> source)
+    {
+        var offset = 0;
+        while (true)
+        {
+            var found = source[offset..].IndexOf((byte)'%');
+            if (found < 0)
+            {
+                return -1;
+            }
+
+            var at = offset + found;
+            if (at + 2 >= source.Length || HexValue(source[at + 1]) < 0 || HexValue(source[at + 2]) < 0)
+            {
+                return at;
+            }
+
+            offset = at + 3;
+        }
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="source"/> into <paramref name="destination"/> (at least as long) and returns the
+    /// length written. An invalid escape is copied as is: callers validate first, this only must not fail.
+    /// </summary>
+    public static int Decode(ReadOnlySpan<byte> source, Span<byte> destination, bool plusIsSpace)
+    {
+        var written = 0;
+        for (var i = 0; i < source.Length; i++)
+        {
+            var b = source[i];
+            if (b == (byte)'%' && i + 2 < source.Length && HexValue(source[i + 1]) is >= 0 and var high && HexValue(source[i + 2]) is >= 0 and var low)
+            {
+                destination[written++] = (byte)((high << 4) | low);
+                i += 2;
+            }
+            else
+            {
+                destination[written++] = plusIsSpace && b == (byte)'+' ? (byte)' ' : b;
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>Whether decoding changes anything, so plain runs can be used in place without copying.</summary>
+    public static bool NeedsDecoding(ReadOnlySpan<byte> source, bool plusIsSpace) =>
+        plusIsSpace ? source.IndexOfAny((byte)'%', (byte)'+') >= 0 : source.Contains((byte)'%');
+
+    /// <summary>Offset of the first byte of an invalid UTF-8 sequence, or -1 when <paramref name="bytes"/> is valid.</summary>
+    public static int FindInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes))
+        {
+            return -1;
+        }
+
+        // Only the failure path walks rune by rune, to report where the bad sequence starts.
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            if (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            offset += consumed;
+        }
+
+        return -1;
+    }
+
+    /// <summary>Decodes once to a string; the bytes were validated when the line was parsed.</summary>
+    public static string DecodeToString(ReadOnlySpan<byte> source, bool plusIsSpace)
+    {
+        if (!NeedsDecoding(source, plusIsSpace))
+        {
+            return Encoding.UTF8.GetString(source);
+        }
+
+        // Decoding only shrinks, so the encoded length bounds the buffer.
+        byte[]? rented = null;
+        var buffer = source.Length <= 256 ? stackalloc byte[256] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(source.Length));
+        try
+        {
+            var written = Decode(source, buffer, plusIsSpace);
+            return Encoding.UTF8.GetString(buffer[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        _ => -1,
+    };
+}

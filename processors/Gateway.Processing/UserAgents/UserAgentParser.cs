@@ -1,0 +1,217 @@
+using System.Text.RegularExpressions;
+
+namespace Gateway.Processing.UserAgents;
+
+/// <summary>
+/// Matches user-agent strings against uap-core's regexes.yaml: first matching rule per kind wins, "Other" when none
+/// does. Immutable after loading, so one instance serves any number of threads; wrap it in
+/// <see cref="CachingUserAgentParser"/> on hot paths.
+/// </summary>
+public sealed class UserAgentParser
+{
+    internal const string Other = "Other";
+
+    private static readonly UserAgentInfo Unknown = new(
+        new BrowserInfo(Other, null, null, null, null),
+        new OperatingSystemInfo(Other, null, null, null, null),
+        new DeviceInfo(Other, null, null));
+
+    private static readonly string[] BrowserKeys = ["regex", "regex_flag", "family_replacement", "v1_replacement", "v2_replacement", "v3_replacement", "v4_replacement"];
+    private static readonly string[] OperatingSystemKeys = ["regex", "regex_flag", "os_replacement", "os_v1_replacement", "os_v2_replacement", "os_v3_replacement", "os_v4_replacement"];
+    private static readonly string[] DeviceKeys = ["regex", "regex_flag", "device_replacement", "brand_replacement", "model_replacement"];
+
+    private const string IndexKey = "uap-index";
+
+    private readonly BrowserRule[] _browsers;
+    private readonly OperatingSystemRule[] _operatingSystems;
+    private readonly DeviceRule[] _devices;
+
+    private UserAgentParser(BrowserRule[] browsers, OperatingSystemRule[] operatingSystems, DeviceRule[] devices)
+    {
+        _browsers = browsers;
+        _operatingSystems = operatingSystems;
+        _devices = devices;
+    }
+
+    /// <summary>Number of rules loaded per kind (browser, OS, device).</summary>
+    public (int Browsers, int OperatingSystems, int Devices) RuleCounts => (_browsers.Length, _operatingSystems.Length, _devices.Length);
+
+    /// <summary>Loads regexes.yaml from <paramref name="path"/>, or from the repository's tools install when null.</summary>
+    public static UserAgentParser Load(string? path = null)
+    {
+        path ??= FindDefaultRegexesPath();
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"uap-core regexes not found at '{path}'. Run tools/install.sh or pass the path to regexes.yaml.", path);
+        }
+
+        return FromYaml(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Builds a parser from the text of a regexes.yaml; <paramref name="source"/> names it in errors.</summary>
+    public static UserAgentParser FromYaml(string yaml, string source = "regexes.yaml")
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var sections = UapYamlReader.Read(yaml, source);
+        foreach (var name in sections.Keys)
+        {
+            if (name is not ("user_agent_parsers" or "os_parsers" or "device_parsers"))
+            {
+                throw new FormatException($"{source}: unknown top-level key '{name}' (expected user_agent_parsers, os_parsers, device_parsers).");
+            }
+        }
+
+        var browsers = Build(sections, "user_agent_parsers", BrowserKeys, source, (regex, v) => new BrowserRule(
+            regex, Get(v, "family_replacement"), Get(v, "v1_replacement"), Get(v, "v2_replacement"), Get(v, "v3_replacement"), Get(v, "v4_replacement")));
+        var operatingSystems = Build(sections, "os_parsers", OperatingSystemKeys, source, (regex, v) => new OperatingSystemRule(
+            regex, Get(v, "os_replacement"), Get(v, "os_v1_replacement"), Get(v, "os_v2_replacement"), Get(v, "os_v3_replacement"), Get(v, "os_v4_replacement")));
+        var devices = Build(sections, "device_parsers", DeviceKeys, source, (regex, v) => new DeviceRule(
+            regex, Get(v, "device_replacement"), Get(v, "brand_replacement"), Get(v, "model_replacement")));
+        return new UserAgentParser(browsers, operatingSystems, devices);
+    }
+
+    /// <summary>
+    /// tools/node_modules/uap-core/regexes.yaml under the first folder above <see cref="AppContext.BaseDirectory"/> that
+    /// holds Gateway.sln; that is where tools/install.sh puts it for every build output in the repository.
+    /// </summary>
+    public static string FindDefaultRegexesPath()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
+            {
+                return Path.Combine(dir.FullName, "tools", "node_modules", "uap-core", "regexes.yaml");
+            }
+        }
+
+        throw new FileNotFoundException($"No folder above '{AppContext.BaseDirectory}' holds Gateway.sln; pass the path to uap-core's regexes.yaml explicitly.");
+    }
+
+    /// <summary>Parses <paramref name="userAgent"/> against every rule list; never caches.</summary>
+    public UserAgentInfo Parse(string? userAgent)
+    {
+        if (string.IsNullOrEmpty(userAgent))
+        {
+            return Unknown;
+        }
+
+        return new UserAgentInfo(ParseBrowser(userAgent), ParseOperatingSystem(userAgent), ParseDevice(userAgent));
+    }
+
+    /// <summary>The browser part only.</summary>
+    public BrowserInfo ParseBrowser(string userAgent)
+    {
+        ArgumentNullException.ThrowIfNull(userAgent);
+        foreach (var rule in _browsers)
+        {
+            if (rule.TryMatch(userAgent) is { } result)
+            {
+                return result;
+            }
+        }
+
+        return Unknown.Browser;
+    }
+
+    /// <summary>The operating-system part only.</summary>
+    public OperatingSystemInfo ParseOperatingSystem(string userAgent)
+    {
+        ArgumentNullException.ThrowIfNull(userAgent);
+        foreach (var rule in _operatingSystems)
+        {
+            if (rule.TryMatch(userAgent) is { } result)
+            {
+                return result;
+            }
+        }
+
+        return Unknown.OperatingSystem;
+    }
+
+    /// <summary>The device part only.</summary>
+    public DeviceInfo ParseDevice(string userAgent)
+    {
+        ArgumentNullException.ThrowIfNull(userAgent);
+        foreach (var rule in _devices)
+        {
+            if (rule.TryMatch(userAgent) is { } result)
+            {
+                return result;
+            }
+        }
+
+        return Unknown.Device;
+    }
+
+    private static string? Get(IReadOnlyDictionary<string, string> values, string key) => values.GetValueOrDefault(key);
+
+    private static T[] Build<T>(
+        Dictionary<string, List<UapYamlEntry>> sections,
+        string section,
+        string[] allowedKeys,
+        string source,
+        Func<Regex, IReadOnlyDictionary<string, string>, T> create)
+    {
+        if (!sections.TryGetValue(section, out var entries))
+        {
+            return [];
+        }
+
+        foreach (var entry in entries)
+        {
+            foreach (var key in entry.Values.Keys)
+            {
+                if (Array.IndexOf(allowedKeys, key) < 0)
+                {
+                    throw new FormatException($"{source}: line {entry.Line}: unknown key '{key}' in {section} (allowed: {string.Join(", ", allowedKeys)}).");
+                }
+            }
+
+            if (!entry.Values.ContainsKey("regex"))
+            {
+                throw new FormatException($"{source}: line {entry.Line}: {section} entry has no 'regex'.");
+            }
+
+            if (entry.Values.TryGetValue("regex_flag", out var flag) && flag != "i")
+            {
+                throw new FormatException($"{source}: line {entry.Line}: regex_flag '{flag}' is not supported (only 'i').");
+            }
+        }
+
+        // Compiling ~1,200 patterns to IL dominates load time; they are independent, so compile them in parallel.
+        var rules = new T[entries.Count];
+        try
+        {
+            Parallel.For(0, entries.Count, i => rules[i] = create(Compile(entries[i], section, i, source), entries[i].Values));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is FormatException))
+        {
+            // Report the earliest bad pattern, whichever thread found one first.
+            throw e.InnerExceptions.Cast<FormatException>().OrderBy(inner => (int)inner.Data[IndexKey]!).First();
+        }
+
+        return rules;
+    }
+
+    private static Regex Compile(UapYamlEntry entry, string section, int index, string source)
+    {
+        var pattern = entry.Values["regex"];
+        var options = RegexOptions.Compiled | RegexOptions.CultureInvariant;
+        if (entry.Values.ContainsKey("regex_flag"))
+        {
+            options |= RegexOptions.IgnoreCase;
+        }
+
+        try
+        {
+            return new Regex(UapRegexTranslator.Translate(pattern), options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"{source}: line {entry.Line}: {section}[{index}] regex '{pattern}' does not compile in .NET: {e.Message}", e)
+            {
+                Data = { [IndexKey] = index },
+            };
+        }
+    }
+}
