@@ -20,11 +20,18 @@ public sealed partial class RealtimeLogParser
             return true;
         }
 
-        var invalid = PercentCoding.FindInvalidEscape(value);
+        var invalid = PercentCoding.FindInvalidEscape(value, out var decodesAboveAscii);
         if (invalid >= 0)
         {
             badRow = Fail(BadRowReason.PercentEncoding, field, index, position + invalid, $"has an invalid percent escape '{Preview(value.Slice(invalid, Math.Min(3, value.Length - invalid)))}' at byte {invalid} of the field");
             return false;
+        }
+
+        if (!isQuery && !decodesAboveAscii && Ascii.IsValid(value))
+        {
+            // ASCII bytes whose escapes all stand for ASCII decode to ASCII, which is valid UTF-8: nothing to decode.
+            // This is every user agent (spaces arrive as %20).
+            return true;
         }
 
         if (scratch is null || scratch.Length < value.Length)
@@ -39,7 +46,7 @@ public sealed partial class RealtimeLogParser
         }
 
         var once = scratch.AsSpan(0, PercentCoding.Decode(value, scratch, plusIsSpace: false));
-        var badUtf8 = PercentCoding.FindInvalidUtf8(once);
+        var badUtf8 = decodesAboveAscii || !Ascii.IsValid(value) ? PercentCoding.FindInvalidUtf8(once) : -1;
         if (badUtf8 >= 0)
         {
             badRow = Fail(BadRowReason.Utf8, field, index, position, $"is not valid UTF-8 after percent-decoding (byte {badUtf8} of the decoded value)");
@@ -71,16 +78,17 @@ public sealed partial class RealtimeLogParser
     private static bool TrySecondDecode(RealtimeLogField field, int index, ReadOnlySpan<byte> query, int queryStart, int position, out RealtimeLogBadRow badRow)
     {
         badRow = default;
-        var invalid = PercentCoding.FindInvalidEscape(query);
+        var invalid = PercentCoding.FindInvalidEscape(query, out var decodesAboveAscii);
         if (invalid >= 0)
         {
             badRow = Fail(BadRowReason.PercentEncoding, field, index, position, $"has an invalid percent escape '{Preview(query.Slice(invalid, Math.Min(3, query.Length - invalid)))}' in the query at byte {queryStart + invalid} of the once-decoded value");
             return false;
         }
 
-        if (!query.Contains((byte)'%'))
+        if (!decodesAboveAscii)
         {
-            // No second-level escapes: the once-decoded bytes were already checked as UTF-8.
+            // The once-decoded bytes were already checked as UTF-8, and escapes that stand for ASCII bytes cannot make
+            // a name or value invalid: the common case of a query whose non-ASCII text arrives as %25C3%25A9 is below.
             return true;
         }
 

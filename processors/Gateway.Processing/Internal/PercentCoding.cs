@@ -7,8 +7,15 @@ namespace Gateway.Processing.Internal;
 internal static class PercentCoding
 {
     /// <summary>Index of the first <c>%</c> not followed by two hex digits, or -1.</summary>
-    public static int FindInvalidEscape(ReadOnlySpan<byte> source)
+    public static int FindInvalidEscape(ReadOnlySpan<byte> source) => FindInvalidEscape(source, out _);
+
+    /// <summary>
+    /// Index of the first <c>%</c> not followed by two hex digits, or -1; <paramref name="decodesAboveAscii"/> tells
+    /// whether some escape stands for a byte of 0x80 or more (only then can the decoded bytes be invalid UTF-8).
+    /// </summary>
+    public static int FindInvalidEscape(ReadOnlySpan<byte> source, out bool decodesAboveAscii)
     {
+        decodesAboveAscii = false;
         var offset = 0;
         while (true)
         {
@@ -19,11 +26,13 @@ internal static class PercentCoding
             }
 
             var at = offset + found;
-            if (at + 2 >= source.Length || HexValue(source[at + 1]) < 0 || HexValue(source[at + 2]) < 0)
+            int high;
+            if (at + 2 >= source.Length || (high = HexValue(source[at + 1])) < 0 || HexValue(source[at + 2]) < 0)
             {
                 return at;
             }
 
+            decodesAboveAscii |= high >= 8;
             offset = at + 3;
         }
     }
