@@ -9,6 +9,9 @@ namespace Gateway.Cli;
 /// <summary><c>gateway stream tail</c>: print what is in a local stream, read-only, while <c>gateway up</c> runs.</summary>
 internal static class StreamCommand
 {
+    // People read this output: keep '&', '+' and non-ASCII as they are (still valid JSON; not for embedding in HTML).
+    private static readonly JsonSerializerOptions ReadableJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create()
     {
         var config = CommonOptions.Config();
@@ -103,6 +106,6 @@ internal static class StreamCommand
             fields["sub"] = user.SubSequenceNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return JsonSerializer.Serialize(fields);
+        return JsonSerializer.Serialize(fields, ReadableJson);
     }
 }
