@@ -8,6 +8,13 @@ namespace Gateway.Processing.UserAgents;
 /// <c>$1</c>…<c>$9</c> in a template becomes that group's text (empty when the group is absent or did not take
 /// part), the result is trimmed, and an empty result means "not known" (null).
 /// </summary>
+/// <summary>One uap-core rule: its result when its regex matches the user agent, else null.</summary>
+internal interface IUapRule<TResult>
+    where TResult : class
+{
+    TResult? TryMatch(string userAgent);
+}
+
 internal static class UapTemplate
 {
     /// <summary>Expands <paramref name="template"/> against <paramref name="match"/>.</summary>
@@ -64,7 +71,7 @@ internal static class UapTemplate
 }
 
 /// <summary>One entry of user_agent_parsers.</summary>
-internal sealed class BrowserRule(Regex regex, string? family, string? major, string? minor, string? patch, string? patchMinor)
+internal sealed class BrowserRule(Regex regex, string? family, string? major, string? minor, string? patch, string? patchMinor) : IUapRule<BrowserInfo>
 {
     public Regex Regex { get; } = regex;
 
@@ -87,7 +94,7 @@ internal sealed class BrowserRule(Regex regex, string? family, string? major, st
 }
 
 /// <summary>One entry of os_parsers.</summary>
-internal sealed class OperatingSystemRule(Regex regex, string? family, string? major, string? minor, string? patch, string? patchMinor)
+internal sealed class OperatingSystemRule(Regex regex, string? family, string? major, string? minor, string? patch, string? patchMinor) : IUapRule<OperatingSystemInfo>
 {
     public Regex Regex { get; } = regex;
 
@@ -109,7 +116,7 @@ internal sealed class OperatingSystemRule(Regex regex, string? family, string? m
 }
 
 /// <summary>One entry of device_parsers.</summary>
-internal sealed class DeviceRule(Regex regex, string? family, string? brand, string? model)
+internal sealed class DeviceRule(Regex regex, string? family, string? brand, string? model) : IUapRule<DeviceInfo>
 {
     public Regex Regex { get; } = regex;
 

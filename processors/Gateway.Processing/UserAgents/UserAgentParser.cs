@@ -99,40 +99,21 @@ public sealed class UserAgentParser
     }
 
     /// <summary>The browser part only.</summary>
-    public BrowserInfo ParseBrowser(string userAgent)
-    {
-        ArgumentNullException.ThrowIfNull(userAgent);
-        foreach (var rule in _browsers)
-        {
-            if (rule.TryMatch(userAgent) is { } result)
-            {
-                return result;
-            }
-        }
-
-        return Unknown.Browser;
-    }
+    public BrowserInfo ParseBrowser(string userAgent) => FirstMatch(_browsers, userAgent, Unknown.Browser);
 
     /// <summary>The operating-system part only.</summary>
-    public OperatingSystemInfo ParseOperatingSystem(string userAgent)
-    {
-        ArgumentNullException.ThrowIfNull(userAgent);
-        foreach (var rule in _operatingSystems)
-        {
-            if (rule.TryMatch(userAgent) is { } result)
-            {
-                return result;
-            }
-        }
-
-        return Unknown.OperatingSystem;
-    }
+    public OperatingSystemInfo ParseOperatingSystem(string userAgent) => FirstMatch(_operatingSystems, userAgent, Unknown.OperatingSystem);
 
     /// <summary>The device part only.</summary>
-    public DeviceInfo ParseDevice(string userAgent)
+    public DeviceInfo ParseDevice(string userAgent) => FirstMatch(_devices, userAgent, Unknown.Device);
+
+    /// <summary>uap-core's rule: the first rule of the list that matches decides; none matching gives the "Other" result.</summary>
+    private static TResult FirstMatch<TRule, TResult>(TRule[] rules, string userAgent, TResult fallback)
+        where TRule : IUapRule<TResult>
+        where TResult : class
     {
         ArgumentNullException.ThrowIfNull(userAgent);
-        foreach (var rule in _devices)
+        foreach (var rule in rules)
         {
             if (rule.TryMatch(userAgent) is { } result)
             {
@@ -140,7 +121,7 @@ public sealed class UserAgentParser
             }
         }
 
-        return Unknown.Device;
+        return fallback;
     }
 
     private static string? Get(IReadOnlyDictionary<string, string> values, string key) => values.GetValueOrDefault(key);
