@@ -131,11 +131,23 @@ public sealed class PixelEndpointTests
         Assert.Single(edge.Stream.Appended);
     }
 
-    [Fact]
-    public async Task A_failed_append_answers_503_and_never_the_gif()
+    public static TheoryData<Exception> AppendFailures => new()
+    {
+        // Embedded stream: the disk is full.
+        new IOException("disk full"),
+        // Kinesis stream: the service refused the record, or could not be reached.
+        new Gateway.Aws.AwsServiceException("Kinesis", "PutRecords", "ProvisionedThroughputExceededException", "Rate exceeded", null, "add shards"),
+        new HttpRequestException("connection refused"),
+        // The stream's own request timed out.
+        new TaskCanceledException("timed out"),
+    };
+
+    [Theory]
+    [MemberData(nameof(AppendFailures))]
+    public async Task A_failed_append_answers_503_and_never_the_gif(Exception failure)
     {
         await using var edge = await EdgeHost.StartAsync();
-        edge.Stream.FailWith = new IOException("disk full");
+        edge.Stream.FailWith = failure;
 
         using var response = await edge.Client.GetAsync(new Uri("/p.gif?pid=px1", UriKind.Relative));
 

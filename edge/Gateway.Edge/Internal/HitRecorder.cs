@@ -63,9 +63,10 @@ internal sealed partial class HitRecorder(EdgeOptions options, IRecordStream str
             Counters.Recorded();
             return true;
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            // The hit was not stored, so it is not acknowledged: the client sees 503 and may retry.
+            // Whatever the stream reports (a full disk, a Kinesis error, a network failure), the hit was not stored,
+            // so it is not acknowledged: the client sees 503 and may retry. Only a viewer that hung up gets no answer.
             Counters.Failed();
             LogAppendFailed(logger, ex.GetType().Name, ex.Message);
             context.Response.Clear();
