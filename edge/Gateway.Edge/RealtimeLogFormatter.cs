@@ -43,9 +43,6 @@ public sealed class RealtimeLogFormatter
     /// <summary>The configured fields, in canonical order.</summary>
     public IReadOnlyList<RealtimeLogField> Fields => _fields;
 
-    /// <summary>Whether <paramref name="field"/> is configured (lets callers skip gathering values nobody logs).</summary>
-    public bool Includes(RealtimeLogField field) => Array.IndexOf(_fields, field) >= 0;
-
     /// <summary>Formats <paramref name="entry"/> as a string (tests and tools; the edge uses <see cref="TryFormat"/>).</summary>
     public string Format(in RealtimeLogEntry entry)
     {

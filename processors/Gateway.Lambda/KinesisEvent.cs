@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Gateway.Aws;
 using Gateway.Lambda.Internal;
 
 namespace Gateway.Lambda;

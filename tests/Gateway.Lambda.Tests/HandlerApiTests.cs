@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Gateway.Lambda.Tests.Support;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Lambda.Tests;
 
@@ -28,7 +29,7 @@ public sealed class HandlerApiTests
     [Fact]
     public void Remaining_time_counts_down_with_the_clock_and_stops_at_zero()
     {
-        var time = new ManualTimeProvider(Some.Now);
+        var time = new FakeTimeProvider(Some.Now);
         var context = new LambdaContext("req-1", Some.Now.AddSeconds(5), time, new LambdaLogger(TextWriter.Null, time));
 
         time.Advance(TimeSpan.FromMilliseconds(3500));
@@ -40,7 +41,7 @@ public sealed class HandlerApiTests
     [Fact]
     public void Log_lines_have_time_request_id_level_and_message_columns()
     {
-        var time = new ManualTimeProvider(Some.Now.AddMilliseconds(42));
+        var time = new FakeTimeProvider(Some.Now.AddMilliseconds(42));
         var output = new StringWriter();
         var logger = new LambdaLogger(output, time);
 
@@ -77,7 +78,7 @@ public sealed class HandlerApiTests
     [Fact]
     public async Task Json_null_event_is_a_json_exception_naming_the_expected_type()
     {
-        var time = new ManualTimeProvider(Some.Now);
+        var time = new FakeTimeProvider(Some.Now);
         var context = new LambdaContext("req-1", Some.Now.AddSeconds(5), time, new LambdaLogger(TextWriter.Null, time));
 
         var error = await Assert.ThrowsAsync<JsonException>(async () => await new StopsAtFailHandler().HandleAsync("null"u8.ToArray(), context, CancellationToken.None));
@@ -88,7 +89,7 @@ public sealed class HandlerApiTests
     [Fact]
     public async Task Health_handler_reports_ok_the_framework_and_the_remaining_time()
     {
-        var time = new ManualTimeProvider(Some.Now);
+        var time = new FakeTimeProvider(Some.Now);
         var context = new LambdaContext("req-1", Some.Now.AddMilliseconds(1234), time, new LambdaLogger(TextWriter.Null, time));
 
         var response = await new HealthHandler().HandleAsync("{\"anything\":1}"u8.ToArray(), context, CancellationToken.None);

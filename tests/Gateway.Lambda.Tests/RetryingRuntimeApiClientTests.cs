@@ -1,5 +1,6 @@
 using Gateway.Lambda.Internal;
 using Gateway.Lambda.Tests.Support;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Lambda.Tests;
 
@@ -10,7 +11,7 @@ public sealed class RetryingRuntimeApiClientTests
     [Fact]
     public async Task Transient_failures_are_retried_after_each_configured_delay()
     {
-        var time = new ManualTimeProvider(Some.Now);
+        var time = new FakeTimeProvider(Some.Now);
         var inner = new FailingClient(failures: 2, transient: true);
         var client = new RetryingRuntimeApiClient(inner, time, Delays, new LambdaLogger(TextWriter.Null, time));
 
@@ -19,26 +20,26 @@ public sealed class RetryingRuntimeApiClientTests
 
         Assert.Equal("req-1", (await next).RequestId);
         Assert.Equal(3, inner.Calls);
-        Assert.Equal(Delays[..2], time.RequestedDelays);
+        Assert.Equal(Delays[..2], time.ScheduledDelays);
     }
 
     [Fact]
     public async Task Failure_that_is_not_transient_is_not_retried()
     {
-        var time = new ManualTimeProvider(Some.Now);
+        var time = new FakeTimeProvider(Some.Now);
         var inner = new FailingClient(failures: 1, transient: false);
         var client = new RetryingRuntimeApiClient(inner, time, Delays, new LambdaLogger(TextWriter.Null, time));
 
         await Assert.ThrowsAsync<RuntimeApiException>(() => client.SendAsync(RuntimeReport.Response("req-1", "{}"u8.ToArray()), CancellationToken.None));
 
         Assert.Equal(1, inner.Calls);
-        Assert.Empty(time.RequestedDelays);
+        Assert.Empty(time.ScheduledDelays);
     }
 
     [Fact]
     public async Task Gives_up_after_the_last_delay()
     {
-        var time = new ManualTimeProvider(Some.Now);
+        var time = new FakeTimeProvider(Some.Now);
         var inner = new FailingClient(failures: int.MaxValue, transient: true);
         var client = new RetryingRuntimeApiClient(inner, time, Delays, new LambdaLogger(TextWriter.Null, time));
 
@@ -47,13 +48,13 @@ public sealed class RetryingRuntimeApiClientTests
 
         await Assert.ThrowsAsync<RuntimeApiException>(() => next);
         Assert.Equal(4, inner.Calls);
-        Assert.Equal(Delays, time.RequestedDelays);
+        Assert.Equal(Delays, time.ScheduledDelays);
     }
 
     [Fact]
     public async Task Shutdown_during_a_retry_delay_stops_at_once()
     {
-        var time = new ManualTimeProvider(Some.Now);
+        var time = new FakeTimeProvider(Some.Now);
         var inner = new FailingClient(failures: int.MaxValue, transient: true);
         var client = new RetryingRuntimeApiClient(inner, time, Delays, new LambdaLogger(TextWriter.Null, time));
         using var stop = new CancellationTokenSource();
@@ -66,7 +67,7 @@ public sealed class RetryingRuntimeApiClientTests
     }
 
     /// <summary>Fires each retry delay's timer as soon as the client has scheduled it.</summary>
-    private static async Task AdvanceUntilDoneAsync(ManualTimeProvider time, Task task)
+    private static async Task AdvanceUntilDoneAsync(FakeTimeProvider time, Task task)
     {
         var limit = DateTime.UtcNow.AddSeconds(10);
         while (!task.IsCompleted && DateTime.UtcNow < limit)

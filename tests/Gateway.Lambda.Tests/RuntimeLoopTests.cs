@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Lambda.Tests.Support;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Lambda.Tests;
 
@@ -89,7 +90,7 @@ public sealed class RuntimeLoopTests : IAsyncLifetime
     [Fact]
     public async Task Deadline_and_invocation_headers_reach_the_handler()
     {
-        var time = new ManualTimeProvider(Some.Now);
+        var time = new FakeTimeProvider(Some.Now);
         var handler = new RecordingHandler();
         await using var bootstrap = RunningBootstrap.Start(_api, handler, time);
         _api.Enqueue(new FakeInvocation("req-1", "{}", Some.EpochMs(Some.Now.AddSeconds(3)), Some.FunctionArn, Some.TraceId));
@@ -113,7 +114,7 @@ public sealed class RuntimeLoopTests : IAsyncLifetime
     [Fact]
     public async Task Handler_still_running_near_the_deadline_is_cancelled_and_reported_as_deadline_exceeded()
     {
-        var time = new ManualTimeProvider(Some.Now);
+        var time = new FakeTimeProvider(Some.Now);
         var handler = new WaitsForCancellationHandler();
         await using var bootstrap = RunningBootstrap.Start(_api, handler, time);
         _api.Enqueue(new FakeInvocation("req-slow", "slow", Some.EpochMs(Some.Now.AddSeconds(2))));
@@ -135,7 +136,7 @@ public sealed class RuntimeLoopTests : IAsyncLifetime
     [Fact]
     public async Task Invocation_arriving_after_its_deadline_is_reported_without_running_the_handler()
     {
-        var time = new ManualTimeProvider(Some.Now);
+        var time = new FakeTimeProvider(Some.Now);
         var handler = new WaitsForCancellationHandler();
         await using var bootstrap = RunningBootstrap.Start(_api, handler, time);
         _api.Enqueue(new FakeInvocation("req-late", "quick", Some.EpochMs(Some.Now.AddSeconds(-1))));

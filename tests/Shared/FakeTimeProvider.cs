@@ -19,6 +19,18 @@ internal sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
+    /// <summary>Timers currently waiting to fire.</summary>
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count(t => t.DueAt is not null);
+            }
+        }
+    }
+
     /// <summary>Every due time passed to a timer (Task.Delay on this clock), in order.</summary>
     public IReadOnlyList<TimeSpan> ScheduledDelays
     {
@@ -167,6 +179,13 @@ internal sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
             owner.Schedule(this, dueTime, period);
+            if (dueTime == TimeSpan.Zero && period == Timeout.InfiniteTimeSpan)
+            {
+                // Due now: a real one-shot timer fires at once without the clock moving, so this one does too.
+                DueAt = null;
+                Fire();
+            }
+
             return true;
         }
 

@@ -46,7 +46,7 @@ public sealed class Kinesalite : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var modules = Path.Combine(root, "tools", "node_modules");
         if (!File.Exists(Path.Combine(modules, "kinesalite", "package.json")))
         {
@@ -157,17 +157,6 @@ public sealed class Kinesalite : IAsyncLifetime
         {
             return _stderr.Length == 0 ? "(nothing)" : _stderr.ToString().Trim();
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException($"Gateway.sln not found above {AppContext.BaseDirectory}; run the tests from the repository.");
     }
 
     private static string FindLauncher(string root)

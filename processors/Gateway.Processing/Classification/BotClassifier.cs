@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
+using Gateway.Processing.Internal;
+
 namespace Gateway.Processing.Classification;
 
 /// <summary>Flags bot traffic by user agent (crawler-user-agents, scripted clients, headless browsers) and datacenter ASN; built once, thread-safe.</summary>
@@ -93,18 +95,7 @@ public sealed class BotClassifier
     }
 
     /// <summary>crawler-user-agents.json under the first folder above the binaries that holds Gateway.sln.</summary>
-    public static string FindDefaultPatternsPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
-            {
-                return Path.Combine(dir.FullName, PackageFile);
-            }
-        }
-
-        throw new FileNotFoundException($"No folder above '{AppContext.BaseDirectory}' holds Gateway.sln; pass the path to crawler-user-agents.json explicitly.");
-    }
+    public static string FindDefaultPatternsPath() => ToolsData.Find(PackageFile, "crawler-user-agents.json");
 
     /// <summary>Classifies one hit by its user agent and, when known, its ASN; user-agent rules are checked first.</summary>
     public BotVerdict Classify(string? userAgent, uint? asn = null)

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Gateway.Processing.Internal;
+
 namespace Gateway.Processing.Classification;
 
 /// <summary>Registrable domains (eTLD+1) by the Public Suffix List algorithm, built once from a rules file and safe to share across threads.</summary>
@@ -71,18 +73,7 @@ public sealed class PublicSuffixList
     }
 
     /// <summary>psl's rules file under the first folder above the binaries that holds Gateway.sln.</summary>
-    public static string FindDefaultRulesPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
-            {
-                return Path.Combine(dir.FullName, PackageRulesFile);
-            }
-        }
-
-        throw new FileNotFoundException($"No folder above '{AppContext.BaseDirectory}' holds Gateway.sln; pass the path to the public suffix rules explicitly.");
-    }
+    public static string FindDefaultRulesPath() => ToolsData.Find(PackageRulesFile, "the public suffix rules");
 
     /// <summary>The registrable domain of <paramref name="host"/> in lower case, or null for a public suffix, an IP literal or a malformed host.</summary>
     public string? GetRegistrableDomain(string? host)

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 
+using Gateway.Processing.Internal;
+
 namespace Gateway.Processing.UserAgents;
 
 /// <summary>
@@ -74,18 +76,7 @@ public sealed class UserAgentParser
     /// tools/node_modules/uap-core/regexes.yaml under the first folder above <see cref="AppContext.BaseDirectory"/> that
     /// holds Gateway.sln; that is where tools/install.sh puts it for every build output in the repository.
     /// </summary>
-    public static string FindDefaultRegexesPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
-            {
-                return Path.Combine(dir.FullName, "tools", "node_modules", "uap-core", "regexes.yaml");
-            }
-        }
-
-        throw new FileNotFoundException($"No folder above '{AppContext.BaseDirectory}' holds Gateway.sln; pass the path to uap-core's regexes.yaml explicitly.");
-    }
+    public static string FindDefaultRegexesPath() => ToolsData.Find(Path.Combine("tools", "node_modules", "uap-core", "regexes.yaml"), "uap-core's regexes.yaml");
 
     /// <summary>Parses <paramref name="userAgent"/> against every rule list; never caches.</summary>
     public UserAgentInfo Parse(string? userAgent)

@@ -21,14 +21,8 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     {
         get
         {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
-            {
-                dir = dir.Parent;
-            }
-
             var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
-            return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Gateway.sln not found above the test directory"), "cli", "Gateway.Cli", "bin", configuration, "net10.0", "gateway.dll");
+            return Path.Combine(Gateway.Tests.Shared.RepositoryRoot.Path, "cli", "Gateway.Cli", "bin", configuration, "net10.0", "gateway.dll");
         }
     }
 

@@ -1,4 +1,5 @@
 using Gateway.Processing.Classification;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Processing.Tests.Classification;
 
@@ -18,5 +19,5 @@ internal static class Classifiers
 
     public static EmailOpenClassifier EmailOpens => LazyEmailOpens.Value;
 
-    public static string DataPath(string name) => Path.Combine(Support.RepositoryRoot.Path, "tests", "Gateway.Processing.Tests", "Classification", "data", name);
+    public static string DataPath(string name) => Path.Combine(Gateway.Tests.Shared.RepositoryRoot.Path, "tests", "Gateway.Processing.Tests", "Classification", "data", name);
 }

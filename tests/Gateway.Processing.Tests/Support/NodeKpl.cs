@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Processing.Tests.Support;
 

@@ -1,5 +1,6 @@
 using Gateway.Processing.Tests.Support;
 using Gateway.Processing.UserAgents;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Processing.Tests.UserAgents;
 

@@ -1,4 +1,4 @@
-namespace Gateway.Processing.Tests.Support;
+namespace Gateway.Tests.Shared;
 
 /// <summary>The repository checkout the tests run from: the first ancestor of the test binaries holding Gateway.sln.</summary>
 internal static class RepositoryRoot
