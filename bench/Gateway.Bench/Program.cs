@@ -15,4 +15,11 @@ if (args is ["kpl-throughput", var path])
     return;
 }
 
+// "enrich-throughput SECONDS" enriches the benchmark mix on one thread for that long and prints events/s (for profilers).
+if (args is ["enrich-throughput", var seconds])
+{
+    Gateway.Bench.EnrichBenchmarks.RunThroughput(TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Gateway.Bench.FormatterBenchmarks).Assembly).Run(args);

@@ -12,7 +12,18 @@ internal sealed class ConfigReader(IConfiguration configuration)
     private readonly HashSet<string> _known = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _errors = [];
 
+    /// <summary>Stands for a secret's value in messages.</summary>
+    public const string Hidden = "(hidden)";
+
     public IReadOnlyList<string> Errors => _errors;
+
+    /// <summary>A secret's text, or null when it is not set; report problems with <see cref="Hidden"/> as the value.</summary>
+    public string? Secret(string key)
+    {
+        _known.Add(key);
+        var value = configuration[key];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
 
     public string String(string key, string fallback)
     {

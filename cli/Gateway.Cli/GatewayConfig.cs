@@ -1,13 +1,14 @@
 using System.Net;
 using Gateway.Edge;
 using Gateway.Processing;
+using Gateway.Processing.Enrichment;
 using Gateway.Streams;
 using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Cli;
 
 /// <summary>The validated configuration of <c>gateway up</c>: <c>gateway.json</c> (optional) overlaid by <c>GATEWAY__*</c> variables.</summary>
-internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, EmbeddedStreamOptions RawStream, KinesisConfig? Kinesis, int AggregateTargetBytes, int AggregateLingerMs)
+internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, EmbeddedStreamOptions RawStream, KinesisConfig? Kinesis, int AggregateTargetBytes, int AggregateLingerMs, EnrichConfig Enrich)
 {
     /// <summary>Name of the stream every edge hit is appended to.</summary>
     public const string RawStreamName = "raw";
@@ -15,12 +16,23 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
     /// <summary>Name of the stream the aggregate stage writes KPL records to.</summary>
     public const string AggregatedStreamName = "aggregated";
 
+    /// <summary>Name of the stream the enrich stage writes event rows (JSON) to.</summary>
+    public const string EventsStreamName = "events";
+
+    /// <summary>Name of the stream the enrich stage writes bad rows (JSON) to.</summary>
+    public const string BadRowsStreamName = "bad-rows";
+
     /// <summary>The embedded aggregated stream: like the raw one, in its own directory.</summary>
-    public EmbeddedStreamOptions AggregatedStream => RawStream with
-    {
-        Directory = Path.Combine(DataDirectory, "streams", AggregatedStreamName),
-        StreamName = AggregatedStreamName,
-    };
+    public EmbeddedStreamOptions AggregatedStream => Embedded(AggregatedStreamName);
+
+    /// <summary>The embedded events stream; always local, also when the raw and aggregated streams are Kinesis.</summary>
+    public EmbeddedStreamOptions EventsStream => Embedded(EventsStreamName);
+
+    /// <summary>The embedded bad-rows stream; always local, like <see cref="EventsStream"/>.</summary>
+    public EmbeddedStreamOptions BadRowsStream => Embedded(BadRowsStreamName);
+
+    /// <summary>Where <c>up</c> keeps the generated visitor-id secret when <c>enrich.visitorSecret</c> is not configured.</summary>
+    public string VisitorSecretFile => Path.Combine(DataDirectory, "secrets", "visitor-id.key");
 
     /// <summary>Where stream consumers keep their checkpoints.</summary>
     public string CheckpointDirectory => Path.Combine(DataDirectory, "checkpoints");
@@ -101,6 +113,7 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
         // Firehose bills ingestion per 5 KB; a larger target only matters for other consumers.
         var aggregateTarget = (int)read.Integer("aggregate:targetBytes", 5120, 64, 1024 * 1024);
         var aggregateLinger = (int)read.Integer("aggregate:lingerMs", 200, 0, 10_000);
+        var enrich = ReadEnrich(read);
         var kind = read.Choice("stream:kind", StreamKind.Embedded);
         var kinesis = ReadKinesis(read, stream.ShardCount, out var kinesisKeysSet);
         if (kind != StreamKind.Kinesis && kinesisKeysSet)
@@ -114,7 +127,43 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
             throw new ConfigException(read.Errors);
         }
 
-        return new GatewayConfig(dataDirectory, edge, stream, kind == StreamKind.Kinesis ? kinesis : null, aggregateTarget, aggregateLinger);
+        return new GatewayConfig(dataDirectory, edge, stream, kind == StreamKind.Kinesis ? kinesis : null, aggregateTarget, aggregateLinger, enrich);
+    }
+
+    /// <summary>A stream of the local pipeline other than the raw one: the raw stream's settings, in its own directory.</summary>
+    private EmbeddedStreamOptions Embedded(string name) => RawStream with
+    {
+        Directory = Path.Combine(DataDirectory, "streams", name),
+        StreamName = name,
+    };
+
+    private static EnrichConfig ReadEnrich(ConfigReader read)
+    {
+        var secret = read.Secret("enrich:visitorSecret") is { } text
+            ? ParseVisitorSecret(read, text)
+            : null;
+        var window = read.Integer("enrich:dedupWindowSeconds", (long)EventIdDeduplicator.DefaultWindow.TotalSeconds, 1, 24 * 60 * 60);
+        var capacity = read.Integer("enrich:dedupCapacity", EventIdDeduplicator.DefaultCapacity, 1, 10_000_000);
+        return new EnrichConfig(secret, TimeSpan.FromSeconds(window), (int)capacity);
+    }
+
+    private static byte[]? ParseVisitorSecret(ConfigReader read, string text)
+    {
+        var buffer = new byte[text.Length];
+        if (!Convert.TryFromBase64String(text, buffer, out var length))
+        {
+            // The value is never echoed: even a malformed secret may be most of the real one.
+            read.Fail("enrich:visitorSecret", ConfigReader.Hidden, $"expected base64 of at least {VisitorIds.MinSecretBytes} random bytes; generate one with `openssl rand -base64 48`");
+            return null;
+        }
+
+        if (length < VisitorIds.MinSecretBytes)
+        {
+            read.Fail("enrich:visitorSecret", ConfigReader.Hidden, $"decodes to {length} bytes, fewer than the {VisitorIds.MinSecretBytes} a visitor-id key needs; generate one with `openssl rand -base64 48`");
+            return null;
+        }
+
+        return buffer[..length];
     }
 
     private static KinesisConfig ReadKinesis(ConfigReader read, int shardCount, out bool anySet)
@@ -192,6 +241,20 @@ internal enum StreamKind
 /// <param name="CreateIfMissing">Create the stream (with stream.shards shards) when it does not exist.</param>
 /// <param name="ShardCount">Shards of a created stream.</param>
 internal sealed record KinesisConfig(Uri? Endpoint, string? Region, string StreamName, string AggregatedStreamName, bool CreateIfMissing, int ShardCount);
+
+/// <summary>Settings of the enrich stage (<c>enrich.*</c>).</summary>
+/// <param name="VisitorSecret">The visitor-id key from <c>enrich.visitorSecret</c>; null to use (or create) the key file under the data directory.</param>
+/// <param name="DedupWindow">How long an event id is remembered to drop repeats.</param>
+/// <param name="DedupCapacity">Most event ids remembered at once.</param>
+internal sealed record EnrichConfig(byte[]? VisitorSecret, TimeSpan DedupWindow, int DedupCapacity)
+{
+    /// <summary>Keeps the secret out of <c>ToString</c> (records print every member).</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"VisitorSecret = {(VisitorSecret is null ? "(key file)" : ConfigReader.Hidden)}, DedupWindow = {DedupWindow}, DedupCapacity = {DedupCapacity}");
+        return true;
+    }
+}
 
 /// <summary>Configuration problems, each naming the key and the fix.</summary>
 internal sealed class ConfigException(IReadOnlyList<string> problems)

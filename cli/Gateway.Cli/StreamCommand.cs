@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gateway.Processing;
 using Gateway.Streams;
 
@@ -12,14 +13,21 @@ internal static class StreamCommand
     // People read this output: keep '&', '+' and non-ASCII as they are (still valid JSON; not for embedding in HTML).
     private static readonly JsonSerializerOptions ReadableJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private static readonly string[] KnownStreams = [GatewayConfig.RawStreamName, GatewayConfig.AggregatedStreamName, GatewayConfig.EventsStreamName, GatewayConfig.BadRowsStreamName];
+
     public static Command Create()
     {
         var config = CommonOptions.Config();
-        var name = new Argument<string>("name") { Description = "Stream name", DefaultValueFactory = _ => GatewayConfig.RawStreamName };
+        var name = new Argument<string>("name")
+        {
+            Description = $"Stream name: {string.Join(", ", KnownStreams)} (a folder under <data>/streams)",
+            DefaultValueFactory = _ => GatewayConfig.RawStreamName,
+        };
+        name.CompletionSources.Add(KnownStreams);
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new records until Ctrl+C" };
         var last = new Option<int>("--last", "-n") { Description = "Print only the newest N records first (0 = all)", DefaultValueFactory = _ => 20 };
-        var json = new Option<bool>("--json") { Description = "One JSON object per record (shard, sequence, arrival, partition key, data)" };
-        var tail = new Command("tail", "Print the records of a local stream (newest last; KPL aggregates as the records inside). Safe while gateway up is running.") { name, config, follow, last, json };
+        var json = new Option<bool>("--json") { Description = "One JSON object per record (shard, sequence, arrival, partition key, data; for events and bad-rows the row as \"row\")" };
+        var tail = new Command("tail", "Print the records of a local stream (newest last; KPL aggregates as the records inside; events and bad-rows as one JSON row per line). Safe while gateway up is running.") { name, config, follow, last, json };
         tail.SetAction((result, ct) => TailAsync(result.GetValue(config), result.GetValue(name)!, result.GetValue(follow), result.GetValue(last), result.GetValue(json), ct));
         return new Command("stream", "Inspect the local durable streams.") { tail };
     }
@@ -32,12 +40,19 @@ internal static class StreamCommand
             return 2;
         }
 
-        var directory = Path.Combine(config.DataDirectory, "streams", name);
-        if (!Directory.Exists(directory))
+        var streams = Path.Combine(config.DataDirectory, "streams");
+        var directory = Path.Combine(streams, name);
+        if (name.Length == 0 || name != Path.GetFileName(name) || name is "." or ".." || !Directory.Exists(directory))
         {
-            await Console.Error.WriteLineAsync($"no stream '{name}' in {config.DataDirectory}/streams; start ./gateway up and send a hit first").ConfigureAwait(false);
+            var present = Directory.Exists(streams) ? Directory.GetDirectories(streams).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList() : [];
+            await Console.Error.WriteLineAsync(
+                $"no stream '{name}' in {streams}; "
+                + (present.Count == 0 ? "start ./gateway up and send a hit first" : $"the streams there are: {string.Join(", ", present)}")).ConfigureAwait(false);
             return 1;
         }
+
+        // The enrich stage's outputs hold JSON rows, not real-time log lines or KPL aggregates.
+        var rows = name is GatewayConfig.EventsStreamName or GatewayConfig.BadRowsStreamName;
 
         await using var stream = await EmbeddedStream.OpenReadOnlyAsync(directory, cancellationToken: cancellationToken).ConfigureAwait(false);
         var positions = stream.Description.Shards.ToDictionary(s => s.ShardId, _ => StreamPosition.TrimHorizon);
@@ -70,6 +85,12 @@ internal static class StreamCommand
 
                 foreach (var record in shown)
                 {
+                    if (rows)
+                    {
+                        Console.WriteLine(json ? RowToJson(record) : Encoding.UTF8.GetString(record.Data.Span));
+                        continue;
+                    }
+
                     // KPL aggregates (the aggregated stream) are shown as the user records inside them.
                     KplDeaggregator.Deaggregate(record.Data.Span, record.PartitionKey, null, (in DeaggregatedRecord user) =>
                         Console.WriteLine(json ? ToJson(record, user) : Encoding.UTF8.GetString(user.Data)));
@@ -89,6 +110,31 @@ internal static class StreamCommand
         }
 
         return 0;
+    }
+
+    /// <summary>A JSON row with its place in the stream; the row stays an object, so <c>jq .row.pixel_id</c> works.</summary>
+    private static string RowToJson(StreamRecord record)
+    {
+        JsonNode? row;
+        try
+        {
+            row = JsonNode.Parse(record.Data.Span);
+        }
+        catch (JsonException)
+        {
+            // Not written by the enrich stage; shown as text rather than hidden.
+            row = JsonValue.Create(Encoding.UTF8.GetString(record.Data.Span));
+        }
+
+        var fields = new JsonObject
+        {
+            ["shard"] = record.ShardId,
+            ["sequence"] = record.SequenceNumber,
+            ["arrival"] = record.ApproximateArrivalTimestamp.ToString("O"),
+            ["pk"] = record.PartitionKey,
+            ["row"] = row,
+        };
+        return fields.ToJsonString(ReadableJson);
     }
 
     private static string ToJson(StreamRecord record, in DeaggregatedRecord user)

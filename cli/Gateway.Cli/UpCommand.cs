@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Gateway.Edge;
+using Gateway.Processing.Enrichment;
 using Gateway.Streams;
 using Microsoft.Extensions.Logging;
 
@@ -24,7 +25,7 @@ internal static class UpCommand
         {
             Description = "Kinesis-API endpoint for --stream kinesis (kinesalite, LocalStack); omit for AWS; same as stream.kinesis.endpoint",
         };
-        var command = new Command("up", "Run the local pipeline: pixel edge on Kestrel and the raw stream (embedded under the data directory, or Kinesis).") { config, stream, endpoint };
+        var command = new Command("up", "Run the local pipeline: pixel edge on Kestrel, the raw and aggregated streams (embedded under the data directory, or Kinesis), and the aggregate and enrich stages (events and bad-rows, embedded).") { config, stream, endpoint };
         command.SetAction((result, ct) =>
         {
             var overrides = new Dictionary<string, string?>
@@ -55,6 +56,9 @@ internal static class UpCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
 
+        // Compiling the rule sets takes a while; it overlaps with opening (and recovering) the streams.
+        var loadingRules = Task.Run(EnricherResources.Load, CancellationToken.None);
+
         PipelineStreams streams;
         try
         {
@@ -69,50 +73,114 @@ internal static class UpCommand
 
         await using (streams.ConfigureAwait(false))
         {
-            var aggregate = new StreamConsumer(
-                "aggregate",
-                streams.Raw,
-                new FileCheckpointStore(config.CheckpointDirectory),
-                new AggregateProcessor(streams.Aggregated, config.AggregateTargetBytes),
-                new StreamConsumerOptions
-                {
-                    // Hits trickle in one at a time; waiting a moment for more fills the ~5 KB records (KPL default: 100 ms).
-                    Linger = TimeSpan.FromMilliseconds(config.AggregateLingerMs),
-                    // The error only: records carry event data, which stays out of logs.
-                    OnFailure = (shard, error, retryIn) => Console.Error.WriteLine(
-                        $"gateway up: aggregate stage failed on {shard} ({error.GetType().Name}: {error.Message}); retrying the batch in {retryIn.TotalSeconds:0.#} s"),
-                });
-            using var halt = new CancellationTokenSource();
-            using var drain = new CancellationTokenSource();
-            var aggregating = aggregate.RunAsync(halt.Token, drain.Token);
+            EnrichedStreams enriched;
             try
             {
-                var code = await ServeAsync(config, streams, stop.Token, cancellationToken).ConfigureAwait(false);
-                if (code != 0)
-                {
-                    return code;
-                }
+                enriched = await EnrichedStreams.OpenAsync(config, cancellationToken).ConfigureAwait(false);
             }
-            finally
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
             {
-                // The edge has stopped answering; let the stage catch up with what it acknowledged, within a bound.
-                // Whatever is left stays in the raw stream behind the checkpoint and is aggregated on the next start.
-                await drain.CancelAsync().ConfigureAwait(false);
-                if (await Task.WhenAny(aggregating, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false) != aggregating)
+                await Console.Error.WriteLineAsync($"cannot open the events and bad-rows streams ({Path.Combine(config.DataDirectory, "streams")}): {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            await using (enriched.ConfigureAwait(false))
+            {
+                EventEnricher enricher;
+                string keyLine;
+                try
                 {
-                    Console.Error.WriteLine($"gateway up: the aggregate stage did not catch up within {DrainTimeout.TotalSeconds:0} s; the rest is aggregated on the next start");
+                    // After the streams: their writer locks keep a second "up" on this data directory from generating a second key.
+                    (enricher, keyLine) = await EnrichStage.CreateEnricherAsync(config, loadingRules).ConfigureAwait(false);
+                }
+                catch (EnrichStage.StartException ex)
+                {
+                    await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                    return ex.ExitCode;
                 }
 
-                await halt.CancelAsync().ConfigureAwait(false);
-                await aggregating.ConfigureAwait(false);
+                return await RunStagesAsync(config, streams, enriched, enricher, keyLine, stop.Token, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private static async Task<int> RunStagesAsync(GatewayConfig config, PipelineStreams streams, EnrichedStreams enriched, EventEnricher enricher, string keyLine, CancellationToken stop, CancellationToken cancellationToken)
+    {
+        var checkpoints = new FileCheckpointStore(config.CheckpointDirectory);
+        var aggregate = new StreamConsumer(
+            "aggregate",
+            streams.Raw,
+            checkpoints,
+            new AggregateProcessor(streams.Aggregated, config.AggregateTargetBytes),
+            new StreamConsumerOptions
+            {
+                // Hits trickle in one at a time; waiting a moment for more fills the ~5 KB records (KPL default: 100 ms).
+                Linger = TimeSpan.FromMilliseconds(config.AggregateLingerMs),
+                OnFailure = (shard, error, retryIn) => ReportFailure("aggregate", shard, error, retryIn),
+            });
+        var enrichment = new EnrichProcessor(enricher, enriched.Events, enriched.BadRows);
+        var enrich = new StreamConsumer(
+            "enrich",
+            streams.Aggregated,
+            checkpoints,
+            enrichment,
+            new StreamConsumerOptions { OnFailure = (shard, error, retryIn) => ReportFailure("enrich", shard, error, retryIn) });
+
+        string[] banner =
+        [
+            $"gateway up: aggregate stage: raw → aggregated, KPL records of up to {config.AggregateTargetBytes} bytes",
+            $"gateway up: enrich stage: aggregated → events, bad-rows: embedded streams in {Path.Combine(config.DataDirectory, "streams")}"
+                + (config.Kinesis is null ? "" : " (local, also with the Kinesis raw and aggregated streams)")
+                + $"; repeated event ids within {config.Enrich.DedupWindow.TotalSeconds:0} s are dropped (up to {config.Enrich.DedupCapacity} ids remembered)",
+            keyLine,
+        ];
+
+        using var halt = new CancellationTokenSource();
+        using var drainAggregate = new CancellationTokenSource();
+        using var drainEnrich = new CancellationTokenSource();
+        var aggregating = aggregate.RunAsync(halt.Token, drainAggregate.Token);
+        var enriching = enrich.RunAsync(halt.Token, drainEnrich.Token);
+        try
+        {
+            var code = await ServeAsync(config, streams, banner, stop, cancellationToken).ConfigureAwait(false);
+            if (code != 0)
+            {
+                return code;
+            }
+        }
+        finally
+        {
+            // The edge has stopped answering; let the stages catch up with what it acknowledged, in flow order and
+            // within a bound. Whatever is left stays behind the stages' checkpoints and is processed on the next start.
+            await drainAggregate.CancelAsync().ConfigureAwait(false);
+            await DrainAsync("aggregate", aggregating, "aggregated").ConfigureAwait(false);
+            await drainEnrich.CancelAsync().ConfigureAwait(false);
+            await DrainAsync("enrich", enriching, "enriched").ConfigureAwait(false);
+            await halt.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(aggregating, enriching).ConfigureAwait(false);
+
+            // Counts only: rows carry event data, which stays out of logs.
+            var counts = enrichment.Counts;
+            Console.WriteLine($"gateway up: enrich stage wrote {counts.Events} event(s) and {counts.BadRows} bad row(s), dropped {counts.Duplicates} duplicate(s); user-agent cache {counts.UserAgentCacheHits} hit(s), {counts.UserAgentCacheMisses} miss(es)");
         }
 
         Console.WriteLine("gateway up: stopped cleanly");
         return 0;
     }
 
-    private static async Task<int> ServeAsync(GatewayConfig config, PipelineStreams streams, CancellationToken stop, CancellationToken cancellationToken)
+    private static async Task DrainAsync(string stage, Task running, string done)
+    {
+        if (await Task.WhenAny(running, Task.Delay(DrainTimeout, CancellationToken.None)).ConfigureAwait(false) != running)
+        {
+            await Console.Error.WriteLineAsync($"gateway up: the {stage} stage did not catch up within {DrainTimeout.TotalSeconds:0} s; the rest is {done} on the next start").ConfigureAwait(false);
+        }
+    }
+
+    // The error only: records carry event data, which stays out of logs.
+    private static void ReportFailure(string stage, string shard, Exception error, TimeSpan retryIn) =>
+        Console.Error.WriteLine($"gateway up: {stage} stage failed on {shard} ({error.GetType().Name}: {error.Message}); retrying the batch in {retryIn.TotalSeconds:0.#} s");
+
+    private static async Task<int> ServeAsync(GatewayConfig config, PipelineStreams streams, IEnumerable<string> banner, CancellationToken stop, CancellationToken cancellationToken)
     {
         EdgeServer edge;
         try
@@ -129,7 +197,11 @@ internal static class UpCommand
         {
             Console.WriteLine($"gateway up: edge listening on {string.Join(", ", edge.Urls)}");
             Console.WriteLine($"gateway up: data in {config.DataDirectory}; streams: {streams.Description}");
-            Console.WriteLine($"gateway up: aggregate stage: raw → aggregated, KPL records of up to {config.AggregateTargetBytes} bytes");
+            foreach (var line in banner)
+            {
+                Console.WriteLine(line);
+            }
+
             Console.WriteLine("gateway up: press Ctrl+C to stop");
             try
             {

@@ -7,5 +7,6 @@ public static class BuiltInHandlers
     public static HandlerRegistry CreateRegistry() =>
         new HandlerRegistry()
             .Add(HandlerNames.Health, static _ => new HealthHandler())
-            .Add(HandlerNames.Aggregate, AggregateHandler.Create);
+            .Add(HandlerNames.Aggregate, AggregateHandler.Create)
+            .Add(HandlerNames.Enrich, EnrichHandler.Create);
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using Gateway.Processing.Internal;
 
 namespace Gateway.Processing;
@@ -9,19 +11,17 @@ namespace Gateway.Processing;
 /// </summary>
 public ref struct RealtimeLogLine
 {
-    private FieldRangeSlots _ranges;
+    // About 420 bytes, zeroed on every parse (and a consumer may copy it), so ranges and numbers are stored densely:
+    // field ends in configured order, numbers in field order, both found by counting the bits before a field's own.
+    private FieldEndSlots _ends;
     private NumberSlots _numbers;
+    private ReadOnlySpan<byte> _line;
     private ulong _configured;
+    private ulong _empty;
     private ulong _hasNumber;
 
-    internal RealtimeLogLine(ReadOnlySpan<byte> line, ulong configured)
-    {
-        Line = line;
-        _configured = configured;
-    }
-
     /// <summary>The whole line, as given to the parser.</summary>
-    public ReadOnlySpan<byte> Line { get; }
+    public readonly ReadOnlySpan<byte> Line => _line;
 
     /// <summary><c>timestamp</c> as Unix epoch milliseconds; null when not configured or <c>-</c>.</summary>
     public readonly long? TimestampUnixMs => Number(RealtimeLogField.Timestamp);
@@ -72,7 +72,18 @@ public ref struct RealtimeLogLine
     public readonly bool Has(RealtimeLogField field) => (_configured & Bit(field)) != 0;
 
     /// <summary>Where <paramref name="field"/> sits in <see cref="Line"/>; empty when it was <c>-</c> or is not configured.</summary>
-    public readonly FieldRange RangeOf(RealtimeLogField field) => Has(field) ? _ranges[(int)field] : default;
+    public readonly FieldRange RangeOf(RealtimeLogField field)
+    {
+        var bit = Bit(field);
+        if ((_configured & bit) == 0)
+        {
+            return default;
+        }
+
+        var index = BitOperations.PopCount(_configured & (bit - 1));
+        var start = index == 0 ? 0 : _ends[index - 1] + 1;
+        return new FieldRange(start, (_empty & bit) != 0 ? 0 : _ends[index] - start);
+    }
 
     /// <summary>The field's bytes as logged (still percent-encoded); empty for <c>-</c>.</summary>
     public readonly ReadOnlySpan<byte> RawValue(RealtimeLogField field) => RangeOf(field).Slice(Line);
@@ -128,17 +139,42 @@ public ref struct RealtimeLogLine
         };
     }
 
-    internal void SetRange(RealtimeLogField field, FieldRange range) => _ranges[(int)field] = range;
+    /// <summary>Where each configured field ends (its tab, or the end of the line), written by the parser.</summary>
+    [UnscopedRef]
+    internal Span<int> Ends => _ends;
 
+    /// <summary>
+    /// Starts <paramref name="result"/> for a new line, in place: a constructor would build it in a temporary and copy
+    /// it over. Part by part, so the slots, which hold no reference, are cleared with vector stores rather than one
+    /// pointer-sized store at a time.
+    /// </summary>
+    internal static void Start(out RealtimeLogLine result, ReadOnlySpan<byte> line, ulong configured)
+    {
+        result._ends = default;
+        result._numbers = default;
+        result._line = line;
+        result._configured = configured;
+        result._empty = 0;
+        result._hasNumber = 0;
+    }
+
+    /// <summary>Marks a configured field as logged <c>-</c> or blank.</summary>
+    internal void SetEmpty(RealtimeLogField field) => _empty |= Bit(field);
+
+    /// <summary>Stores the number of <paramref name="field"/>; called in field order, at most once per field.</summary>
     internal void SetNumber(RealtimeLogField field, long value)
     {
-        _numbers[(int)field] = value;
+        _numbers[BitOperations.PopCount(_hasNumber)] = value;
         _hasNumber |= Bit(field);
     }
 
     private static ulong Bit(RealtimeLogField field) => (uint)field < FieldSlots.Capacity ? 1UL << (int)field : 0;
 
-    private readonly long? Number(RealtimeLogField field) => (_hasNumber & Bit(field)) != 0 ? _numbers[(int)field] : null;
+    private readonly long? Number(RealtimeLogField field)
+    {
+        var bit = Bit(field);
+        return (_hasNumber & bit) != 0 ? _numbers[BitOperations.PopCount(_hasNumber & (bit - 1))] : null;
+    }
 
     private readonly double? Seconds(RealtimeLogField field) => Number(field) is { } ms ? ms / 1000.0 : null;
 }

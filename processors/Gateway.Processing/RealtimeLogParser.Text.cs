@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using Gateway.Processing.Internal;
 
 namespace Gateway.Processing;
@@ -8,44 +9,30 @@ public sealed partial class RealtimeLogParser
 {
     /// <summary>
     /// Checks a text field decodes once to valid UTF-8; for the query-bearing fields also that the client's own
-    /// escapes decode a second time, so iterating the query later cannot fail.
+    /// escapes decode a second time, so iterating the query later cannot fail. Only for the fields the line's scan
+    /// could not clear (see RealtimeLogScan): the message names the first fault.
     /// </summary>
-    private static bool TryText(RealtimeLogField field, int index, ReadOnlySpan<byte> value, int position, ref byte[]? scratch, out RealtimeLogBadRow badRow)
+    private static bool TryText(RealtimeLogField field, FieldKind kind, int index, ReadOnlySpan<byte> value, int position, ref byte[]? scratch, out RealtimeLogBadRow badRow)
     {
         badRow = default;
-        var isQuery = field is RealtimeLogField.UriQuery or RealtimeLogField.UriStem;
-        if (!isQuery && Ascii.IsValid(value) && !value.Contains((byte)'%'))
-        {
-            // The common case: CloudFront escapes everything outside printable ASCII, so most fields need no work.
-            return true;
-        }
-
-        var invalid = PercentCoding.FindInvalidEscape(value, out var decodesAboveAscii);
-        if (invalid >= 0)
-        {
-            badRow = Fail(BadRowReason.PercentEncoding, field, index, position + invalid, $"has an invalid percent escape '{Preview(value.Slice(invalid, Math.Min(3, value.Length - invalid)))}' at byte {invalid} of the field");
-            return false;
-        }
-
-        if (!isQuery && !decodesAboveAscii && Ascii.IsValid(value))
-        {
-            // ASCII bytes whose escapes all stand for ASCII decode to ASCII, which is valid UTF-8: nothing to decode.
-            // This is every user agent (spaces arrive as %20).
-            return true;
-        }
-
-        if (scratch is null || scratch.Length < value.Length)
+        if (scratch is null || scratch.Length < value.Length * 2)
         {
             if (scratch is not null)
             {
                 ArrayPool<byte>.Shared.Return(scratch);
             }
 
-            // One line-sized buffer is enough for every field: each is at most the line.
-            scratch = ArrayPool<byte>.Shared.Rent(Math.Max(value.Length, 256));
+            // The field decoded once, then its query decoded a second time behind it: decoding only shrinks.
+            scratch = ArrayPool<byte>.Shared.Rent(Math.Max(value.Length * 2, 512));
         }
 
-        var once = scratch.AsSpan(0, PercentCoding.Decode(value, scratch, plusIsSpace: false));
+        var once = scratch.AsSpan(0, PercentCoding.DecodeChecked(value, scratch, plusIsSpace: false, out var invalid, out var decodesAboveAscii));
+        if (invalid >= 0)
+        {
+            badRow = Fail(BadRowReason.PercentEncoding, field, index, position + invalid, $"has an invalid percent escape '{Preview(value.Slice(invalid, Math.Min(3, value.Length - invalid)))}' at byte {invalid} of the field");
+            return false;
+        }
+
         var badUtf8 = decodesAboveAscii || !Ascii.IsValid(value) ? PercentCoding.FindInvalidUtf8(once) : -1;
         if (badUtf8 >= 0)
         {
@@ -53,14 +40,14 @@ public sealed partial class RealtimeLogParser
             return false;
         }
 
-        if (!isQuery)
+        if (kind == FieldKind.Text)
         {
             return true;
         }
 
         var query = once;
         var queryStart = 0;
-        if (field == RealtimeLogField.UriStem)
+        if (kind == FieldKind.Stem)
         {
             var question = once.IndexOf((byte)'?');
             if (question < 0)
@@ -72,23 +59,25 @@ public sealed partial class RealtimeLogParser
             query = once[queryStart..];
         }
 
-        return TrySecondDecode(field, index, query, queryStart, position, out badRow);
+        return TrySecondDecode(field, index, query, queryStart, position, scratch.AsSpan(value.Length), out badRow);
     }
 
-    private static bool TrySecondDecode(RealtimeLogField field, int index, ReadOnlySpan<byte> query, int queryStart, int position, out RealtimeLogBadRow badRow)
+    private static bool TrySecondDecode(RealtimeLogField field, int index, ReadOnlySpan<byte> query, int queryStart, int position, Span<byte> twice, out RealtimeLogBadRow badRow)
     {
         badRow = default;
-        var invalid = PercentCoding.FindInvalidEscape(query, out var decodesAboveAscii);
+        var twiceLength = PercentCoding.DecodeChecked(query, twice, plusIsSpace: true, out var invalid, out var decodesAboveAscii);
         if (invalid >= 0)
         {
             badRow = Fail(BadRowReason.PercentEncoding, field, index, position, $"has an invalid percent escape '{Preview(query.Slice(invalid, Math.Min(3, query.Length - invalid)))}' in the query at byte {queryStart + invalid} of the once-decoded value");
             return false;
         }
 
-        if (!decodesAboveAscii)
+        // The once-decoded bytes were already checked as UTF-8, and escapes that stand for ASCII bytes cannot make a
+        // name or value invalid. Otherwise: '&' and '=' are ASCII, so they split valid UTF-8 only between characters,
+        // and the names and values decoded a second time are all valid exactly when the whole query decoded a second
+        // time is. One check, and the walk name by name only to say where one fails.
+        if (!decodesAboveAscii || Utf8.IsValid(twice[..twiceLength]))
         {
-            // The once-decoded bytes were already checked as UTF-8, and escapes that stand for ASCII bytes cannot make
-            // a name or value invalid: the common case of a query whose non-ASCII text arrives as %25C3%25A9 is below.
             return true;
         }
 

@@ -13,6 +13,7 @@ public sealed partial class RealtimeLogParser
     public const int DefaultMaxLineBytes = 64 * 1024;
 
     private readonly RealtimeLogField[] _fields;
+    private readonly FieldKind[] _kinds;
     private readonly ulong _configured;
 
     /// <summary>Creates a parser for <paramref name="fields"/>, unique and in canonical order (see <see cref="RealtimeLogFields.ParseList"/>).</summary>
@@ -41,6 +42,12 @@ public sealed partial class RealtimeLogParser
         }
 
         _fields = [.. fields];
+        _kinds = Array.ConvertAll(_fields, KindOf);
+        if (_kinds.Count(kind => kind >= FieldKind.Timestamp) > FieldSlots.NumberCapacity)
+        {
+            // Only a new numeric field in RealtimeLogField can get here: the line keeps numbers in a fixed-size slot list.
+            throw new InvalidOperationException($"more than {FieldSlots.NumberCapacity} numeric fields; raise FieldSlots.NumberCapacity");
+        }
         MaxLineBytes = maxLineBytes;
     }
 
@@ -53,7 +60,7 @@ public sealed partial class RealtimeLogParser
     /// <summary>Splits and validates <paramref name="line"/>; on failure <paramref name="badRow"/> says which field and byte.</summary>
     public bool TryParse(ReadOnlySpan<byte> line, out RealtimeLogLine result, out RealtimeLogBadRow badRow)
     {
-        result = new RealtimeLogLine(line, _configured);
+        RealtimeLogLine.Start(out result, line, _configured);
         badRow = default;
         if (line.Length > MaxLineBytes)
         {
@@ -61,12 +68,18 @@ public sealed partial class RealtimeLogParser
             return false;
         }
 
-        var count = line.Count((byte)'\t') + 1;
-        if (count != _fields.Length)
+        // One pass finds the tabs, written straight to the line's field ends, and the text fields that need checking
+        // one by one (see RealtimeLogScan); the others cannot fail.
+        var ends = result.Ends;
+        var tabCount = RealtimeLogScan.Run(line, ends, out var textChecks, out var queryChecks);
+        if (tabCount + 1 != _fields.Length)
         {
-            badRow = new(BadRowReason.FieldCount, null, -1, $"expected {_fields.Length} tab-separated fields, got {count}");
+            RealtimeLogLine.Start(out result, line, _configured);
+            badRow = new(BadRowReason.FieldCount, null, -1, $"expected {_fields.Length} tab-separated fields, got {tabCount + 1}");
             return false;
         }
+
+        ends[tabCount] = line.Length;
 
         // Decoding needs scratch only for fields with escapes or non-ASCII bytes; rented lazily, returned at the end.
         byte[]? scratch = null;
@@ -75,18 +88,20 @@ public sealed partial class RealtimeLogParser
             var position = 0;
             for (var i = 0; i < _fields.Length; i++)
             {
-                var length = line[position..].IndexOf((byte)'\t');
-                length = length < 0 ? line.Length - position : length;
+                var end = ends[i];
+                var value = line[position..end];
                 var field = _fields[i];
-                var value = line.Slice(position, length);
-                var empty = value.IsEmpty || (value.Length == 1 && value[0] == (byte)'-');
-                result.SetRange(field, new FieldRange(position, empty ? 0 : length));
-                if (!empty && !TryField(ref result, field, i, value, position, ref scratch, out badRow))
+                var kind = _kinds[i];
+                if (value.IsEmpty || (value.Length == 1 && value[0] == (byte)'-'))
+                {
+                    result.SetEmpty(field);
+                }
+                else if (NeedsCheck(kind, i, textChecks, queryChecks) && !TryField(ref result, field, kind, i, value, position, ref scratch, out badRow))
                 {
                     return false;
                 }
 
-                position += length + 1;
+                position = end + 1;
             }
 
             return true;
@@ -100,13 +115,21 @@ public sealed partial class RealtimeLogParser
         }
     }
 
-    private static bool TryField(ref RealtimeLogLine result, RealtimeLogField field, int index, ReadOnlySpan<byte> value, int position, ref byte[]? scratch, out RealtimeLogBadRow badRow)
+    // Numbers are always parsed; text the scan cleared cannot fail, nor can a query it cleared on both counts.
+    private static bool NeedsCheck(FieldKind kind, int index, ulong textChecks, ulong queryChecks) => kind switch
+    {
+        FieldKind.Text => (textChecks & (1UL << index)) != 0,
+        FieldKind.Query or FieldKind.Stem => ((textChecks | queryChecks) & (1UL << index)) != 0,
+        _ => true,
+    };
+
+    private static bool TryField(ref RealtimeLogLine result, RealtimeLogField field, FieldKind kind, int index, ReadOnlySpan<byte> value, int position, ref byte[]? scratch, out RealtimeLogBadRow badRow)
     {
         badRow = default;
         long number;
-        switch (field)
+        switch (kind)
         {
-            case RealtimeLogField.Timestamp:
+            case FieldKind.Timestamp:
                 if (!RealtimeLogNumbers.TryParseMilliseconds(value, out number))
                 {
                     badRow = Fail(BadRowReason.Timestamp, field, index, position, $"is '{Preview(value)}', not epoch seconds with at most 3 decimals");
@@ -114,8 +137,7 @@ public sealed partial class RealtimeLogParser
                 }
 
                 break;
-            case RealtimeLogField.TimeTaken or RealtimeLogField.TimeToFirstByte
-                or RealtimeLogField.OriginFirstByteLatency or RealtimeLogField.OriginLastByteLatency:
+            case FieldKind.Seconds:
                 if (!RealtimeLogNumbers.TryParseMilliseconds(value, out number))
                 {
                     badRow = Fail(BadRowReason.Number, field, index, position, $"is '{Preview(value)}', not seconds with at most 3 decimals");
@@ -123,7 +145,7 @@ public sealed partial class RealtimeLogParser
                 }
 
                 break;
-            case RealtimeLogField.Status:
+            case FieldKind.Status:
                 // Always three digits; 000 means the viewer closed the connection before a response.
                 if (value.Length != 3 || !RealtimeLogNumbers.TryParseInteger(value, out number))
                 {
@@ -132,7 +154,7 @@ public sealed partial class RealtimeLogParser
                 }
 
                 break;
-            case RealtimeLogField.ClientPort or RealtimeLogField.HeadersCount:
+            case FieldKind.Int32:
                 if (!RealtimeLogNumbers.TryParseInteger(value, out number) || number > int.MaxValue)
                 {
                     badRow = Fail(BadRowReason.Number, field, index, position, $"is '{Preview(value)}', not a non-negative 32-bit integer");
@@ -140,8 +162,7 @@ public sealed partial class RealtimeLogParser
                 }
 
                 break;
-            case RealtimeLogField.BytesSent or RealtimeLogField.BytesReceived or RealtimeLogField.ContentLength
-                or RealtimeLogField.RangeStart or RealtimeLogField.RangeEnd or RealtimeLogField.Asn:
+            case FieldKind.Int64:
                 if (!RealtimeLogNumbers.TryParseInteger(value, out number))
                 {
                     badRow = Fail(BadRowReason.Number, field, index, position, $"is '{Preview(value)}', not a non-negative integer");
@@ -149,7 +170,7 @@ public sealed partial class RealtimeLogParser
                 }
 
                 break;
-            case RealtimeLogField.ClientIpVersion:
+            case FieldKind.IpVersion:
                 number = value.SequenceEqual("IPv4"u8) ? 4 : value.SequenceEqual("IPv6"u8) ? 6 : 0;
                 if (number == 0)
                 {
@@ -159,10 +180,39 @@ public sealed partial class RealtimeLogParser
 
                 break;
             default:
-                return TryText(field, index, value, position, ref scratch, out badRow);
+                return TryText(field, kind, index, value, position, ref scratch, out badRow);
         }
 
         result.SetNumber(field, number);
         return true;
+    }
+
+    private static FieldKind KindOf(RealtimeLogField field) => field switch
+    {
+        RealtimeLogField.Timestamp => FieldKind.Timestamp,
+        RealtimeLogField.TimeTaken or RealtimeLogField.TimeToFirstByte
+            or RealtimeLogField.OriginFirstByteLatency or RealtimeLogField.OriginLastByteLatency => FieldKind.Seconds,
+        RealtimeLogField.Status => FieldKind.Status,
+        RealtimeLogField.ClientPort or RealtimeLogField.HeadersCount => FieldKind.Int32,
+        RealtimeLogField.BytesSent or RealtimeLogField.BytesReceived or RealtimeLogField.ContentLength
+            or RealtimeLogField.RangeStart or RealtimeLogField.RangeEnd or RealtimeLogField.Asn => FieldKind.Int64,
+        RealtimeLogField.ClientIpVersion => FieldKind.IpVersion,
+        RealtimeLogField.UriQuery => FieldKind.Query,
+        RealtimeLogField.UriStem => FieldKind.Stem,
+        _ => FieldKind.Text,
+    };
+
+    /// <summary>How a field is read, looked up once per configured field instead of once per line; numbers last.</summary>
+    private enum FieldKind : byte
+    {
+        Text,
+        Query,
+        Stem,
+        Timestamp,
+        Seconds,
+        Status,
+        Int32,
+        Int64,
+        IpVersion,
     }
 }

@@ -33,12 +33,58 @@ public sealed class ConfigTests
     [InlineData("GATEWAY__EDGE__TRUSTEDPROXIES", "10.0.0.0/99", "CIDR")]
     [InlineData("GATEWAY__EDGE__PROT", "8080", "did you mean 'edge.url'")]
     [InlineData("GATEWAY__STREAM__KIND", "kafka", "expected one of: embedded, kinesis")]
+    [InlineData("GATEWAY__ENRICH__VISITORSECRET", "not-base64!", "openssl rand -base64 48")]
+    // Base64 of 16 bytes: valid, but too short for HMAC-SHA256.
+    [InlineData("GATEWAY__ENRICH__VISITORSECRET", "AAAAAAAAAAAAAAAAAAAAAA==", "decodes to 16 bytes")]
+    [InlineData("GATEWAY__ENRICH__DEDUPWINDOWSECONDS", "0", "enrich.dedupWindowSeconds")]
+    [InlineData("GATEWAY__ENRICH__DEDUPWINDOWSECONDS", "ten", "expected a whole number")]
+    [InlineData("GATEWAY__ENRICH__DEDUPCAPACITY", "-5", "enrich.dedupCapacity")]
+    [InlineData("GATEWAY__ENRICH__DEDUPCAPACITY", "100000000000", "expected a whole number")]
     public void Bad_values_are_reported_with_the_key_and_the_fix(string variable, string value, string expected)
     {
         var ex = Assert.Throws<ConfigException>(() => Load((variable, value)));
 
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         Assert.Contains(variable, ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Enrich_defaults_keep_the_key_in_the_data_directory_and_the_rows_in_local_streams()
+    {
+        var config = Load(("GATEWAY__STREAM__KIND", "kinesis"));
+
+        Assert.Null(config.Enrich.VisitorSecret);
+        Assert.Equal(TimeSpan.FromSeconds(600), config.Enrich.DedupWindow);
+        Assert.Equal(100_000, config.Enrich.DedupCapacity);
+        Assert.Equal(Path.Combine(config.DataDirectory, "secrets", "visitor-id.key"), config.VisitorSecretFile);
+        // Kinesis raw and aggregated streams, yet events and bad rows stay embedded under the data directory.
+        Assert.Equal(Path.Combine(config.DataDirectory, "streams", "events"), config.EventsStream.Directory);
+        Assert.Equal(Path.Combine(config.DataDirectory, "streams", "bad-rows"), config.BadRowsStream.Directory);
+        Assert.Equal("bad-rows", config.BadRowsStream.StreamName);
+    }
+
+    [Fact]
+    public void Enrich_settings_are_read_and_the_secret_is_decoded()
+    {
+        var secret = Enumerable.Range(0, 48).Select(i => (byte)i).ToArray();
+
+        var config = Load(("GATEWAY__ENRICH__VISITORSECRET", Convert.ToBase64String(secret)), ("GATEWAY__ENRICH__DEDUPWINDOWSECONDS", "30"), ("GATEWAY__ENRICH__DEDUPCAPACITY", "5000"));
+
+        Assert.Equal(secret, config.Enrich.VisitorSecret);
+        Assert.Equal(TimeSpan.FromSeconds(30), config.Enrich.DedupWindow);
+        Assert.Equal(5000, config.Enrich.DedupCapacity);
+        Assert.DoesNotContain(Convert.ToBase64String(secret), config.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_visitor_secret_is_not_echoed_in_the_error()
+    {
+        const string almostSecret = "c2VjcmV0LWJ1dC10b28tc2hvcnQ=";
+
+        var ex = Assert.Throws<ConfigException>(() => Load(("GATEWAY__ENRICH__VISITORSECRET", almostSecret)));
+
+        Assert.Contains("enrich.visitorSecret", Assert.Single(ex.Problems), StringComparison.Ordinal);
+        Assert.DoesNotContain(almostSecret, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,6 +41,10 @@ public sealed class KinesisStreamTests(Kinesalite kinesalite) : IClassFixture<Ki
         }
 
         Assert.Contains($"Kinesis streams '{name}' and '{aggregatedName}'", banner, StringComparison.Ordinal);
+        // The enrich stage reads the Kinesis aggregated stream, but its outputs stay embedded under the data directory.
+        Assert.Contains("embedded streams in", banner, StringComparison.Ordinal);
+        Assert.Contains("(local, also with the Kinesis raw and aggregated streams)", banner, StringComparison.Ordinal);
+        Assert.Contains("wrote 20 event(s) and 0 bad row(s)", banner, StringComparison.Ordinal);
         using var client = kinesalite.CreateClient();
         var expected = Enumerable.Range(0, 20).Select(n => $"pid=kin&n={n}").Order();
         var raw = new List<string>();

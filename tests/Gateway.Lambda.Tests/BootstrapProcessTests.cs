@@ -22,7 +22,7 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
         Assert.Equal(LambdaBootstrap.ExitInitFailed, exitCode);
         var error = await _api.InitError;
         Assert.Equal("Runtime.NoSuchHandler", error.ErrorTypeHeader);
-        Assert.Equal("_HANDLER 'sink' is not built into this bootstrap yet. Valid values: health, aggregate.", error.Json.GetProperty("errorMessage").GetString());
+        Assert.Equal("_HANDLER 'sink' is not built into this bootstrap yet. Valid values: health, aggregate, enrich.", error.Json.GetProperty("errorMessage").GetString());
     }
 
     [Fact]
@@ -39,6 +39,41 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
             Assert.Equal("ok", post.Json.GetProperty("status").GetString());
             Assert.InRange(post.Json.GetProperty("remainingMs").GetInt64(), 1, 30_000);
             await _api.NextCall(2);
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Enrich_handler_without_its_secret_posts_a_config_error_naming_the_variable()
+    {
+        using var process = StartBootstrap(("AWS_LAMBDA_RUNTIME_API", _api.Endpoint), ("_HANDLER", "enrich"));
+
+        var exitCode = await ExitCodeAsync(process);
+
+        Assert.Equal(LambdaBootstrap.ExitInitFailed, exitCode);
+        var error = await _api.InitError;
+        Assert.Equal("Runtime.ConfigInvalid", error.ErrorTypeHeader);
+        Assert.StartsWith("GATEWAY_VISITOR_SECRET is not set", error.Json.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enrich_handler_answers_a_firehose_event_through_the_real_entry_point()
+    {
+        using var process = StartBootstrap(("AWS_LAMBDA_RUNTIME_API", _api.Endpoint), ("_HANDLER", "enrich"), ("GATEWAY_VISITOR_SECRET", Enrichers.SecretBase64));
+        try
+        {
+            var @event = System.Text.Encoding.UTF8.GetString(Some.FirehoseEventJson(Some.RealtimeLogLine() + "\n"));
+            _api.Enqueue(new FakeInvocation("req-enrich", @event, Some.EpochMs(DateTimeOffset.UtcNow.AddSeconds(30)), Some.FunctionArn, Some.TraceId));
+
+            var post = await _api.PostFor("req-enrich");
+
+            Assert.Equal("/2018-06-01/runtime/invocation/req-enrich/response", post.Path);
+            var record = Assert.Single(post.Json.GetProperty("records").EnumerateArray());
+            Assert.Equal(("r-0", "Ok"), (record.GetProperty("recordId").GetString(), record.GetProperty("result").GetString()));
         }
         finally
         {
@@ -71,6 +106,7 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
         };
         start.Environment.Remove("AWS_LAMBDA_RUNTIME_API");
         start.Environment.Remove("_HANDLER");
+        start.Environment.Remove("GATEWAY_VISITOR_SECRET");
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -259,6 +259,55 @@ public sealed class RealtimeLogParserTests
     }
 
     [Fact]
+    public void A_wrong_field_count_is_reported_before_a_bad_field()
+    {
+        var line = RealtimeLogs.DefaultLine(RealtimeLogField.Timestamp, "yesterday") + "\textra";
+
+        Assert.Equal(BadRowReason.FieldCount, RealtimeLogs.BadRow(line).Reason);
+    }
+
+    public static TheoryData<int> Offsets => [.. Enumerable.Range(0, 70)];
+
+    [Theory]
+    // The line is scanned a vector at a time (16 or 32 bytes); a fault must be found and placed the same in any lane,
+    // across a vector boundary and in the bytes after the last whole vector.
+    [MemberData(nameof(Offsets))]
+    public void A_fault_is_found_and_placed_wherever_it_falls_in_the_line(int offset)
+    {
+        var padding = new string('a', offset);
+        var ua = RealtimeLogs.DefaultLine(RealtimeLogField.UserAgent, padding + "%2G");
+        var utf8 = RealtimeLogs.DefaultLine(RealtimeLogField.UserAgent, padding + "%C3");
+        var query = RealtimeLogs.DefaultLine(RealtimeLogField.UriQuery, "q=" + padding + "%25zz");
+        var alone = new RealtimeLogParser([RealtimeLogField.UserAgent]);
+        var raw = Encoding.UTF8.GetBytes(RealtimeLogs.DefaultLine(RealtimeLogField.UserAgent, padding + "~"));
+        var rawAt = Array.IndexOf(raw, (byte)'~');
+        raw[rawAt] = 0xFF;
+
+        Assert.Equal((BadRowReason.PercentEncoding, ua.IndexOf("%2G", StringComparison.Ordinal)), (RealtimeLogs.BadRow(ua).Reason, RealtimeLogs.BadRow(ua).Position));
+        Assert.Equal((BadRowReason.Utf8, utf8.IndexOf(padding + "%C3", StringComparison.Ordinal)), (RealtimeLogs.BadRow(utf8).Reason, RealtimeLogs.BadRow(utf8).Position));
+        Assert.Equal((BadRowReason.PercentEncoding, query.IndexOf("q=", StringComparison.Ordinal)), (RealtimeLogs.BadRow(query).Reason, RealtimeLogs.BadRow(query).Position));
+        Assert.Equal((BadRowReason.Utf8, rawAt - offset), (RealtimeLogs.TryParse(raw, RealtimeLogs.DefaultParser).BadRow.Reason, RealtimeLogs.TryParse(raw, RealtimeLogs.DefaultParser).BadRow.Position));
+        Assert.Equal((BadRowReason.PercentEncoding, offset), (RealtimeLogs.BadRow(padding + "%2", alone).Reason, RealtimeLogs.BadRow(padding + "%2", alone).Position));
+        Assert.Equal(padding + "é", RealtimeLogs.Parse(padding + "%C3%A9", alone)[RealtimeLogField.UserAgent]);
+    }
+
+    [Theory]
+    // The second escape's digits are themselves escaped (%34 is '4', %31 is '1'): "%41" once decoded, 'A' twice.
+    [InlineData("/p.gif?a=%25%34%31", "a", "A")]
+    // Non-ASCII text in the query, decoded twice to UTF-8.
+    [InlineData("/p.gif?t=caf%25C3%25A9", "t", "café")]
+    // A '%' in the path, before the '?', is decoded once only: "%zz" is a path, not a broken escape.
+    [InlineData("/a%25zz.gif?a=1", "a", "1")]
+    // An escaped '?' (%3F) is a '?' once decoded, so the query starts there, before the literal one.
+    [InlineData("/a%3Fb=%2541?c=2", "b", "A?c=2")]
+    public void Stem_queries_the_line_scan_cannot_clear_are_checked_the_long_way_and_parse(string logged, string name, string value)
+    {
+        var parser = new RealtimeLogParser([RealtimeLogField.Timestamp, RealtimeLogField.UriStem]);
+
+        Assert.Contains((name, value), RealtimeLogs.Parse($"1607374321.541\t{logged}", parser).Query);
+    }
+
+    [Fact]
     public void A_line_over_the_limit_is_a_bad_row_and_the_limit_is_configurable()
     {
         var line = RealtimeLogs.DefaultLine(RealtimeLogField.UserAgent, new string('a', 70_000));

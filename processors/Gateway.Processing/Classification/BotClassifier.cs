@@ -100,7 +100,14 @@ public sealed class BotClassifier
     /// <summary>Classifies one hit by its user agent and, when known, its ASN; user-agent rules are checked first.</summary>
     public BotVerdict Classify(string? userAgent, uint? asn = null)
     {
-        var ua = userAgent.AsSpan().Trim();
+        var verdict = ClassifyUserAgent(userAgent);
+        return verdict.IsBot || asn is not { } number ? verdict : ClassifyNetwork(number);
+    }
+
+    /// <summary>The user-agent rules alone (empty, headless, scripted, crawler list); cache the result per UA string.</summary>
+    public BotVerdict ClassifyUserAgent(ReadOnlySpan<char> userAgent)
+    {
+        var ua = userAgent.Trim();
         // CloudFront logs an absent header as "-".
         if (ua.IsEmpty || ua is "-")
         {
@@ -123,15 +130,12 @@ public sealed class BotClassifier
             }
         }
 
-        if (MatchCrawler(ua) is { } crawler)
-        {
-            return new BotVerdict(true, crawler);
-        }
-
-        return asn is { } number && _datacenterReasons.TryGetValue(number, out var asnReason)
-            ? new BotVerdict(true, asnReason)
-            : BotVerdict.Human;
+        return MatchCrawler(ua) is { } crawler ? new BotVerdict(true, crawler) : BotVerdict.Human;
     }
+
+    /// <summary>The datacenter-ASN rule alone: a bot verdict when <paramref name="asn"/> belongs to a cloud or hosting provider.</summary>
+    public BotVerdict ClassifyNetwork(uint asn) =>
+        _datacenterReasons.TryGetValue(asn, out var reason) ? new BotVerdict(true, reason) : BotVerdict.Human;
 
     private string? MatchCrawler(ReadOnlySpan<char> ua)
     {

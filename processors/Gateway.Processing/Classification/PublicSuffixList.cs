@@ -120,7 +120,8 @@ public sealed class PublicSuffixList
 
         var labels = host.Count('.') + 1;
         var lookup = host;
-        if (host.Contains("xn--", StringComparison.OrdinalIgnoreCase))
+        // "--" first: it is rare in host names and an ordinal scan, where the case-insensitive search is not cheap.
+        if (host.Contains("--", StringComparison.Ordinal) && host.Contains("xn--", StringComparison.OrdinalIgnoreCase))
         {
             // The list holds Unicode names, so punycode labels are decoded for matching; label counts stay the same.
             if (!TryDecodePunycode(host, out var unicode) || unicode.Count('.') + 1 != labels)

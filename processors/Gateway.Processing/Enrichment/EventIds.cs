@@ -28,13 +28,16 @@ public static class EventIds
     /// <summary>Longest <c>eid</c> accepted, in characters after trimming.</summary>
     public const int MaxClientIdLength = 128;
 
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters =
+        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(c => (char)c)]);
+
     /// <summary>The trimmed <paramref name="clientId"/> when usable, else the record's fingerprint.</summary>
     public static ResolvedEventId Resolve(string? clientId, ReadOnlySpan<byte> edgeRequestId, long logTimestampUnixMs)
     {
         if (clientId is not null)
         {
             var trimmed = clientId.AsSpan().Trim();
-            if (trimmed.Length is > 0 and <= MaxClientIdLength && !trimmed.ContainsAnyInRange('\0', '\u001F'))
+            if (trimmed.Length is > 0 and <= MaxClientIdLength && !trimmed.ContainsAny(ControlCharacters))
             {
                 return new(trimmed.Length == clientId.Length ? clientId : trimmed.ToString(), EventIdSource.Client, null);
             }
@@ -53,14 +56,27 @@ public static class EventIds
     /// <summary>The record fingerprint described in the remarks.</summary>
     public static string Fingerprint(ReadOnlySpan<byte> edgeRequestId, long logTimestampUnixMs)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> scratch = stackalloc byte[32];
-        BinaryPrimitives.WriteInt32BigEndian(scratch, edgeRequestId.Length);
-        hash.AppendData(scratch[..4]);
-        hash.AppendData(edgeRequestId);
-        BinaryPrimitives.WriteInt64BigEndian(scratch, logTimestampUnixMs);
-        hash.AppendData(scratch[..8]);
-        hash.GetHashAndReset(scratch);
-        return string.Concat("fp_", Convert.ToHexStringLower(scratch[..16]));
+        byte[]? rented = null;
+        var length = edgeRequestId.Length + 12;
+        var message = length <= 256 ? stackalloc byte[256] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            BinaryPrimitives.WriteInt32BigEndian(message, edgeRequestId.Length);
+            edgeRequestId.CopyTo(message[4..]);
+            BinaryPrimitives.WriteInt64BigEndian(message[(4 + edgeRequestId.Length)..], logTimestampUnixMs);
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(message[..length], hash);
+            Span<char> id = stackalloc char[35];
+            "fp_".CopyTo(id);
+            Convert.TryToHexStringLower(hash[..16], id[3..], out _);
+            return new string(id);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -1,16 +1,18 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Json;
+using Gateway.Processing.Internal;
 
 namespace Gateway.Processing.Enrichment;
 
 /// <summary>Writes leftover query parameters as one bounded JSON object (the <c>props</c> column).</summary>
 /// <remarks>
-/// Bounds: at most <see cref="MaxKeys"/> keys; a key longer than <see cref="MaxKeyBytes"/> UTF-8 bytes is dropped; a
+/// <para>Bounds: at most <see cref="MaxKeys"/> keys; a key longer than <see cref="MaxKeyBytes"/> UTF-8 bytes is dropped; a
 /// value longer than <see cref="MaxValueBytes"/> is cut at a character boundary; a member that would take the object past
 /// <see cref="MaxObjectBytes"/> is dropped. A repeated name becomes an array in arrival order. Every parameter dropped or
 /// cut adds one to a trailing <c>"_truncated"</c> member, present only when non-zero; a client parameter named
-/// <c>_truncated</c> is itself dropped and counted so the member cannot be forged.
+/// <c>_truncated</c> is itself dropped and counted so the member cannot be forged.</para>
+/// <para>Escaping is minimal (<c>"</c>, <c>\</c> and control characters), so non-ASCII text stays readable in SQL;
+/// invalid UTF-16 in string input becomes U+FFFD.</para>
 /// </remarks>
 public static class PropsWriter
 {
@@ -36,112 +38,149 @@ public static class PropsWriter
     public static string Write(IReadOnlyList<KeyValuePair<string, string>> parameters, out int truncated)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        truncated = 0;
-
-        // Group by name in first-seen order; a handful of parameters is typical, so a linear scan beats a dictionary.
-        var names = new List<string>();
-        var values = new List<List<string>>();
-        foreach (var (rawName, value) in parameters)
+        var buffer = new ParameterBuffer(256, parameters.Count);
+        var indices = ArrayPool<int>.Shared.Rent(Math.Max(parameters.Count, 1));
+        try
         {
-            var name = Clean(rawName ?? string.Empty);
-            var index = names.IndexOf(name);
-            if (index < 0)
+            foreach (var (name, value) in parameters)
             {
-                if (name == TruncatedMember || names.Count == MaxKeys || Encoding.UTF8.GetByteCount(name) > MaxKeyBytes)
-                {
-                    truncated++;
-                    continue;
-                }
-
-                names.Add(name);
-                values.Add([]);
-                index = names.Count - 1;
+                indices[buffer.Count] = buffer.Count;
+                buffer.Add(name ?? string.Empty, value ?? string.Empty);
             }
 
-            var cut = Cut(Clean(value ?? string.Empty));
-            if (!ReferenceEquals(cut, value) && value is not null)
+            return Write(buffer, indices.AsSpan(0, buffer.Count), out truncated);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(indices);
+            buffer.Dispose();
+        }
+    }
+
+    /// <summary>Writes the parameters of <paramref name="buffer"/> at <paramref name="indices"/> (in arrival order) as a JSON object.</summary>
+    internal static string Write(in ParameterBuffer buffer, ReadOnlySpan<int> indices, out int truncated)
+    {
+        truncated = 0;
+        // Keys kept, as the index of their first occurrence; later occurrences of a kept name join its array.
+        Span<int> keys = stackalloc int[MaxKeys];
+        var keyCount = 0;
+        foreach (var index in indices)
+        {
+            var name = buffer.Name(index);
+            if (Find(buffer, keys[..keyCount], name) >= 0)
+            {
+                continue;
+            }
+
+            if (keyCount == MaxKeys || name.Length > MaxKeyBytes || name.SequenceEqual("_truncated"u8))
             {
                 truncated++;
+                continue;
             }
 
-            values[index].Add(cut);
+            keys[keyCount++] = index;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var output = ArrayPool<byte>.Shared.Rent(MaxObjectBytes + 64);
+        try
         {
-            writer.WriteStartObject();
-            var size = 2;
-            for (var i = 0; i < names.Count; i++)
+            var length = 0;
+            output[length++] = (byte)'{';
+            for (var k = 0; k < keyCount; k++)
             {
-                var key = JsonEncodedText.Encode(names[i]);
-                var encoded = new JsonEncodedText[values[i].Count];
-                var memberSize = key.EncodedUtf8Bytes.Length + 4 + (encoded.Length > 1 ? encoded.Length + 1 : 0);
-                for (var j = 0; j < encoded.Length; j++)
+                var name = buffer.Name(keys[k]);
+                var values = 0;
+                var size = JsonText.EscapedLength(name) + 3 + (length > 1 ? 1 : 0);
+                foreach (var index in indices)
                 {
-                    encoded[j] = JsonEncodedText.Encode(values[i][j]);
-                    memberSize += encoded[j].EncodedUtf8Bytes.Length + 2;
+                    if (buffer.Name(index).SequenceEqual(name))
+                    {
+                        size += JsonText.EscapedLength(JsonText.CutAtCharacter(buffer.Value(index), MaxValueBytes)) + 2 + (values == 0 ? 0 : 1);
+                        values++;
+                    }
                 }
 
-                if (size + memberSize > MaxObjectBytes - Reserve)
+                size += values > 1 ? 2 : 0;
+                if (length + size > MaxObjectBytes - Reserve)
                 {
-                    truncated += encoded.Length;
+                    truncated += values;
                     continue;
                 }
 
-                size += memberSize;
-                if (encoded.Length == 1)
+                if (length > 1)
                 {
-                    writer.WriteString(key, encoded[0]);
+                    output[length++] = (byte)',';
                 }
-                else
+
+                length = Quoted(name, output, length);
+                output[length++] = (byte)':';
+                if (values > 1)
                 {
-                    writer.WriteStartArray(key);
-                    foreach (var item in encoded)
+                    output[length++] = (byte)'[';
+                }
+
+                var written = 0;
+                foreach (var index in indices)
+                {
+                    if (!buffer.Name(index).SequenceEqual(name))
                     {
-                        writer.WriteStringValue(item);
+                        continue;
                     }
 
-                    writer.WriteEndArray();
+                    var value = buffer.Value(index);
+                    var cut = JsonText.CutAtCharacter(value, MaxValueBytes);
+                    truncated += cut.Length < value.Length ? 1 : 0;
+                    if (written++ > 0)
+                    {
+                        output[length++] = (byte)',';
+                    }
+
+                    length = Quoted(cut, output, length);
+                }
+
+                if (values > 1)
+                {
+                    output[length++] = (byte)']';
                 }
             }
 
             if (truncated > 0)
             {
-                writer.WriteNumber(TruncatedMember, truncated);
+                if (length > 1)
+                {
+                    output[length++] = (byte)',';
+                }
+
+                length += Encoding.ASCII.GetBytes($"\"{TruncatedMember}\":{truncated}", output.AsSpan(length));
             }
 
-            writer.WriteEndObject();
+            output[length++] = (byte)'}';
+            return Encoding.UTF8.GetString(output, 0, length);
         }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(output);
+        }
     }
 
-    /// <summary>Replaces lone surrogates with U+FFFD: the JSON writer rejects invalid UTF-16, and the client's intent is lost anyway.</summary>
-    private static string Clean(string text) =>
-        text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 ? text : Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
-
-    /// <summary>The value itself when it fits, else its longest prefix of whole characters within <see cref="MaxValueBytes"/>.</summary>
-    private static string Cut(string value)
+    private static int Find(in ParameterBuffer buffer, ReadOnlySpan<int> keys, ReadOnlySpan<byte> name)
     {
-        if (value.Length * 3 <= MaxValueBytes || Encoding.UTF8.GetByteCount(value) <= MaxValueBytes)
+        for (var i = 0; i < keys.Length; i++)
         {
-            return value;
-        }
-
-        var bytes = 0;
-        var chars = 0;
-        foreach (var rune in value.EnumerateRunes())
-        {
-            if (bytes + rune.Utf8SequenceLength > MaxValueBytes)
+            if (buffer.Name(keys[i]).SequenceEqual(name))
             {
-                break;
+                return i;
             }
-
-            bytes += rune.Utf8SequenceLength;
-            chars += rune.Utf16SequenceLength;
         }
 
-        return value[..chars];
+        return -1;
+    }
+
+    private static int Quoted(ReadOnlySpan<byte> utf8, byte[] output, int at)
+    {
+        output[at++] = (byte)'"';
+        at += JsonText.Escape(utf8, output.AsSpan(at));
+        output[at++] = (byte)'"';
+        return at;
     }
 }

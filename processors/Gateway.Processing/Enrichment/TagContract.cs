@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Processing.Internal;
 
 namespace Gateway.Processing.Enrichment;
 
@@ -37,139 +38,174 @@ public static class TagContract
     /// <summary>Extracts the contract fields from a parsed line's query (decoded twice by <see cref="RealtimeLogQuery"/>).</summary>
     public static TagFields Extract(in RealtimeLogQuery query)
     {
-        var parameters = new List<KeyValuePair<string, string>>();
-        foreach (var parameter in query)
+        var buffer = new ParameterBuffer(query.DecodedOnce.Length, 16);
+        try
         {
-            parameters.Add(new(parameter.GetName(), parameter.GetValue()));
-        }
+            foreach (var parameter in query)
+            {
+                buffer.Add(parameter.Name, parameter.Value);
+            }
 
-        return Extract(parameters);
+            var values = default(TagValues);
+            Extract(buffer, null, ref values);
+            return values.ToFields();
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
     }
 
     /// <summary>Extracts the contract fields; never throws on any input.</summary>
     public static TagFields Extract(IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var slots = new string?[(int)Slot.Count];
-        var clickIndex = int.MaxValue;
-        string? clickId = null;
-        List<KeyValuePair<string, string>>? rest = null;
-        List<string>? notes = null;
-
-        foreach (var (name, value) in parameters)
+        var buffer = new ParameterBuffer(256, parameters.Count);
+        try
         {
-            if (name is null || value is null)
+            foreach (var (name, value) in parameters)
             {
-                continue;
-            }
-
-            var slot = SlotOf(name);
-            if (slot != Slot.None)
-            {
-                if (value.Length == 0)
+                if (name is not null && value is not null)
                 {
-                    continue;
-                }
-
-                if (slots[(int)slot] is null)
-                {
-                    slots[(int)slot] = value;
-                    continue;
-                }
-            }
-            else
-            {
-                var priority = ClickPriority(name);
-                if (priority >= 0 && value.Length > 0 && clickId is null)
-                {
-                    clickIndex = priority;
-                    clickId = value;
-                    continue;
-                }
-
-                if (priority >= 0 && value.Length > 0 && priority < clickIndex)
-                {
-                    // A higher-priority click id displaces the one seen earlier, which moves to props.
-                    (rest ??= []).Add(new(ClickIdPriority[clickIndex], clickId!));
-                    clickIndex = priority;
-                    clickId = value;
-                    continue;
+                    buffer.Add(name, value);
                 }
             }
 
-            (rest ??= []).Add(new(name, value));
+            var values = default(TagValues);
+            Extract(buffer, null, ref values);
+            return values.ToFields();
         }
-
-        var value2 = ParseValue(slots[(int)Slot.V], ref notes);
-        var currency = ParseCurrency(slots[(int)Slot.Cur], ref notes);
-        var ts = ParseTimestamp(slots[(int)Slot.Ts], ref notes);
-        var channel = ParseChannel(slots[(int)Slot.Ch], ref notes);
-        var truncated = 0;
-        var props = rest is null ? null : PropsWriter.Write(rest, out truncated);
-        if (truncated > 0)
+        finally
         {
-            (notes ??= []).Add($"props: {truncated} parameter(s) dropped or cut to fit the bounds");
+            buffer.Dispose();
         }
-
-        return new TagFields
-        {
-            PixelId = slots[(int)Slot.Pid],
-            EventName = slots[(int)Slot.E] ?? DefaultEventName,
-            EventId = slots[(int)Slot.Eid],
-            UserId = slots[(int)Slot.Uid],
-            PageUrl = slots[(int)Slot.Url],
-            ReferrerUrl = slots[(int)Slot.Ref],
-            Value = value2,
-            Currency = currency,
-            ClientTimestampUnixMs = ts,
-            Channel = channel,
-            UtmSource = slots[(int)Slot.UtmSource],
-            UtmMedium = slots[(int)Slot.UtmMedium],
-            UtmCampaign = slots[(int)Slot.UtmCampaign],
-            UtmTerm = slots[(int)Slot.UtmTerm],
-            UtmContent = slots[(int)Slot.UtmContent],
-            ClickId = clickId,
-            ClickIdType = clickId is null ? null : ClickIdPriority[clickIndex],
-            Props = props,
-            Notes = notes is null ? [] : notes,
-        };
     }
 
-    private static Slot SlotOf(string name) => name switch
+    /// <summary>The allocation-light core: reads <paramref name="buffer"/> into <paramref name="values"/>, pooling repeated short values.</summary>
+    internal static void Extract(in ParameterBuffer buffer, StringPool? pool, ref TagValues values)
     {
-        "pid" => Slot.Pid,
-        "e" => Slot.E,
-        "eid" => Slot.Eid,
-        "uid" => Slot.Uid,
-        "url" => Slot.Url,
-        "ref" => Slot.Ref,
-        "v" => Slot.V,
-        "cur" => Slot.Cur,
-        "ts" => Slot.Ts,
-        "ch" => Slot.Ch,
-        "utm_source" => Slot.UtmSource,
-        "utm_medium" => Slot.UtmMedium,
-        "utm_campaign" => Slot.UtmCampaign,
-        "utm_term" => Slot.UtmTerm,
-        "utm_content" => Slot.UtmContent,
+        Span<int> slots = stackalloc int[(int)Slot.Count];
+        slots.Fill(-1);
+        var clickIndex = int.MaxValue;
+        var clickAt = -1;
+        var restArray = buffer.Count <= 64 ? null : System.Buffers.ArrayPool<int>.Shared.Rent(buffer.Count);
+        var rest = restArray is null ? stackalloc int[64] : restArray;
+        var restCount = 0;
+        try
+        {
+            for (var i = 0; i < buffer.Count; i++)
+            {
+                var name = buffer.Name(i);
+                var value = buffer.Value(i);
+                var slot = SlotOf(name);
+                if (slot != Slot.None)
+                {
+                    if (value.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    if (slots[(int)slot] < 0)
+                    {
+                        slots[(int)slot] = i;
+                        continue;
+                    }
+                }
+                else
+                {
+                    var priority = ClickPriority(name);
+                    if (priority >= 0 && !value.IsEmpty && clickAt < 0)
+                    {
+                        (clickIndex, clickAt) = (priority, i);
+                        continue;
+                    }
+
+                    if (priority >= 0 && !value.IsEmpty && priority < clickIndex)
+                    {
+                        // A higher-priority click id displaces the one seen earlier, which moves to props.
+                        rest[restCount++] = clickAt;
+                        (clickIndex, clickAt) = (priority, i);
+                        continue;
+                    }
+                }
+
+                rest[restCount++] = i;
+            }
+
+            values.PixelId = Pooled(buffer, slots[(int)Slot.Pid], pool);
+            values.EventName = Pooled(buffer, slots[(int)Slot.E], pool) ?? DefaultEventName;
+            values.EventId = Text(buffer, slots[(int)Slot.Eid]);
+            values.UserId = Text(buffer, slots[(int)Slot.Uid]);
+            values.PageUrl = Text(buffer, slots[(int)Slot.Url]);
+            values.ReferrerUrl = Text(buffer, slots[(int)Slot.Ref]);
+            values.Value = ParseValue(Raw(buffer, slots[(int)Slot.V]), ref values.Notes);
+            values.Currency = ParseCurrency(Raw(buffer, slots[(int)Slot.Cur]), pool, ref values.Notes);
+            values.ClientTimestampUnixMs = ParseTimestamp(Raw(buffer, slots[(int)Slot.Ts]), ref values.Notes);
+            values.Channel = ParseChannel(Raw(buffer, slots[(int)Slot.Ch]), ref values.Notes);
+            values.UtmSource = Pooled(buffer, slots[(int)Slot.UtmSource], pool);
+            values.UtmMedium = Pooled(buffer, slots[(int)Slot.UtmMedium], pool);
+            values.UtmCampaign = Pooled(buffer, slots[(int)Slot.UtmCampaign], pool);
+            values.UtmTerm = Text(buffer, slots[(int)Slot.UtmTerm]);
+            values.UtmContent = Text(buffer, slots[(int)Slot.UtmContent]);
+            values.ClickId = Text(buffer, clickAt);
+            values.ClickIdType = clickAt < 0 ? null : ClickIdPriority[clickIndex];
+            if (restCount > 0)
+            {
+                values.Props = PropsWriter.Write(buffer, rest[..restCount], out var truncated);
+                if (truncated > 0)
+                {
+                    (values.Notes ??= []).Add($"props: {truncated} parameter(s) dropped or cut to fit the bounds");
+                }
+            }
+        }
+        finally
+        {
+            if (restArray is not null)
+            {
+                System.Buffers.ArrayPool<int>.Shared.Return(restArray);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> Raw(in ParameterBuffer buffer, int index) => index < 0 ? [] : buffer.Value(index);
+
+    private static string? Text(in ParameterBuffer buffer, int index) =>
+        index < 0 ? null : System.Text.Encoding.UTF8.GetString(buffer.Value(index));
+
+    private static string? Pooled(in ParameterBuffer buffer, int index, StringPool? pool) =>
+        index < 0 ? null : pool is null ? Text(buffer, index) : pool.Get(buffer.Value(index));
+
+    private static Slot SlotOf(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        1 => name[0] == (byte)'e' ? Slot.E : name[0] == (byte)'v' ? Slot.V : Slot.None,
+        2 => name.SequenceEqual("ts"u8) ? Slot.Ts : name.SequenceEqual("ch"u8) ? Slot.Ch : Slot.None,
+        3 => name.SequenceEqual("pid"u8) ? Slot.Pid : name.SequenceEqual("eid"u8) ? Slot.Eid : name.SequenceEqual("uid"u8) ? Slot.Uid
+            : name.SequenceEqual("url"u8) ? Slot.Url : name.SequenceEqual("ref"u8) ? Slot.Ref : name.SequenceEqual("cur"u8) ? Slot.Cur : Slot.None,
+        >= 8 when name.StartsWith("utm_"u8) => name[4..] switch
+        {
+            var rest when rest.SequenceEqual("source"u8) => Slot.UtmSource,
+            var rest when rest.SequenceEqual("medium"u8) => Slot.UtmMedium,
+            var rest when rest.SequenceEqual("campaign"u8) => Slot.UtmCampaign,
+            var rest when rest.SequenceEqual("term"u8) => Slot.UtmTerm,
+            var rest when rest.SequenceEqual("content"u8) => Slot.UtmContent,
+            _ => Slot.None,
+        },
         _ => Slot.None,
     };
 
-    private static int ClickPriority(string name) => name switch
-    {
-        "gclid" => 0,
-        "fbclid" => 1,
-        "msclkid" => 2,
-        "ttclid" => 3,
-        "li_fat_id" => 4,
-        "wbraid" => 5,
-        "gbraid" => 6,
-        _ => -1,
-    };
+    private static int ClickPriority(ReadOnlySpan<byte> name) =>
+        name.SequenceEqual("gclid"u8) ? 0
+        : name.SequenceEqual("fbclid"u8) ? 1
+        : name.SequenceEqual("msclkid"u8) ? 2
+        : name.SequenceEqual("ttclid"u8) ? 3
+        : name.SequenceEqual("li_fat_id"u8) ? 4
+        : name.SequenceEqual("wbraid"u8) ? 5
+        : name.SequenceEqual("gbraid"u8) ? 6
+        : -1;
 
-    private static double? ParseValue(string? text, ref List<string>? notes)
+    private static double? ParseValue(ReadOnlySpan<byte> text, ref List<string>? notes)
     {
-        if (text is null)
+        if (text.IsEmpty)
         {
             return null;
         }
@@ -185,31 +221,38 @@ public static class TagContract
         return null;
     }
 
-    private static string? ParseCurrency(string? text, ref List<string>? notes)
+    private static string? ParseCurrency(ReadOnlySpan<byte> text, StringPool? pool, ref List<string>? notes)
     {
-        if (text is null)
+        if (text.IsEmpty)
         {
             return null;
         }
 
-        if (text.Length == 3 && char.IsAsciiLetter(text[0]) && char.IsAsciiLetter(text[1]) && char.IsAsciiLetter(text[2]))
+        if (text.Length == 3 && char.IsAsciiLetter((char)text[0]) && char.IsAsciiLetter((char)text[1]) && char.IsAsciiLetter((char)text[2]))
         {
-            return text.ToUpperInvariant();
+            Span<char> upper = [char.ToUpperInvariant((char)text[0]), char.ToUpperInvariant((char)text[1]), char.ToUpperInvariant((char)text[2])];
+            return pool is null ? new string(upper) : pool.Get(upper);
         }
 
         (notes ??= []).Add("cur: not three letters, currency dropped");
         return null;
     }
 
-    private static long? ParseTimestamp(string? text, ref List<string>? notes)
+    private static long? ParseTimestamp(ReadOnlySpan<byte> text, ref List<string>? notes)
     {
-        if (text is null)
+        if (text.IsEmpty)
         {
             return null;
         }
 
-        if (text.Length <= 18 && text.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var raw))
+        if (text.Length <= 18 && text.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
         {
+            long raw = 0;
+            foreach (var digit in text)
+            {
+                raw = (raw * 10) + (digit - '0');
+            }
+
             var ms = raw >= MillisecondsThreshold ? raw : raw * 1000;
             if (ms <= MaxUnixMs)
             {
@@ -221,24 +264,24 @@ public static class TagContract
         return null;
     }
 
-    private static string ParseChannel(string? text, ref List<string>? notes)
+    private static string ParseChannel(ReadOnlySpan<byte> text, ref List<string>? notes)
     {
-        if (text is null)
+        if (text.IsEmpty)
         {
             return DefaultChannel;
         }
 
-        if (text.Equals("web", StringComparison.OrdinalIgnoreCase))
+        if (System.Text.Ascii.EqualsIgnoreCase(text, "web"u8))
         {
             return "web";
         }
 
-        if (text.Equals("email", StringComparison.OrdinalIgnoreCase))
+        if (System.Text.Ascii.EqualsIgnoreCase(text, "email"u8))
         {
             return "email";
         }
 
-        if (text.Equals("server", StringComparison.OrdinalIgnoreCase))
+        if (System.Text.Ascii.EqualsIgnoreCase(text, "server"u8))
         {
             return "server";
         }
@@ -246,4 +289,51 @@ public static class TagContract
         (notes ??= []).Add("ch: unknown channel, web used");
         return DefaultChannel;
     }
+}
+
+/// <summary>The tag-contract fields of one hit as plain fields, filled without allocating a <see cref="TagFields"/>.</summary>
+internal struct TagValues
+{
+    public string? PixelId;
+    public string EventName;
+    public string? EventId;
+    public string? UserId;
+    public string? PageUrl;
+    public string? ReferrerUrl;
+    public double? Value;
+    public string? Currency;
+    public long? ClientTimestampUnixMs;
+    public string Channel;
+    public string? UtmSource;
+    public string? UtmMedium;
+    public string? UtmCampaign;
+    public string? UtmTerm;
+    public string? UtmContent;
+    public string? ClickId;
+    public string? ClickIdType;
+    public string? Props;
+    public List<string>? Notes;
+
+    public readonly TagFields ToFields() => new()
+    {
+        PixelId = PixelId,
+        EventName = EventName ?? TagContract.DefaultEventName,
+        EventId = EventId,
+        UserId = UserId,
+        PageUrl = PageUrl,
+        ReferrerUrl = ReferrerUrl,
+        Value = Value,
+        Currency = Currency,
+        ClientTimestampUnixMs = ClientTimestampUnixMs,
+        Channel = Channel ?? TagContract.DefaultChannel,
+        UtmSource = UtmSource,
+        UtmMedium = UtmMedium,
+        UtmCampaign = UtmCampaign,
+        UtmTerm = UtmTerm,
+        UtmContent = UtmContent,
+        ClickId = ClickId,
+        ClickIdType = ClickIdType,
+        Props = Props,
+        Notes = Notes is null ? [] : Notes,
+    };
 }

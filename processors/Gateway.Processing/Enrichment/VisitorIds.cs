@@ -60,6 +60,12 @@ public sealed class VisitorIds
         ArgumentNullException.ThrowIfNull(pixelId);
         ArgumentNullException.ThrowIfNull(ip);
         ArgumentNullException.ThrowIfNull(userAgent);
+        return WithUtf8(pixelId, ip, userAgent, receivedTime, static (self, a, b, c, time) => self.Anonymous(a, b, c, time));
+    }
+
+    /// <summary>Same as the string overload over UTF-8 bytes (what the parsed log line holds); no allocation but the result.</summary>
+    public string Anonymous(ReadOnlySpan<byte> pixelId, ReadOnlySpan<byte> ip, ReadOnlySpan<byte> userAgent, DateTimeOffset receivedTime)
+    {
         var date = DateOnly.FromDateTime(receivedTime.UtcDateTime);
         var salt = _salt;
         if (salt is null || salt.Date != date)
@@ -68,7 +74,7 @@ public sealed class VisitorIds
             _salt = salt;
         }
 
-        return Mac(salt.Key, pixelId, ip, userAgent);
+        return Mac(salt.Key, pixelId, ip, userAgent, three: true);
     }
 
     /// <summary>The visitor id for a site-supplied uid: stable across days and devices, never the raw uid.</summary>
@@ -76,25 +82,25 @@ public sealed class VisitorIds
     {
         ArgumentNullException.ThrowIfNull(pixelId);
         ArgumentNullException.ThrowIfNull(userId);
-        return Mac(_uidKey, pixelId, userId, null);
+        return WithUtf8(pixelId, userId, string.Empty, default, static (self, a, b, _, _) => self.FromUserId(a, b));
     }
 
-    private static string Mac(byte[] key, string a, string b, string? c)
+    /// <summary>Same as the string overload over UTF-8 bytes.</summary>
+    public string FromUserId(ReadOnlySpan<byte> pixelId, ReadOnlySpan<byte> userId) => Mac(_uidKey, pixelId, userId, [], three: false);
+
+    private delegate string Utf8Call(VisitorIds self, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, DateTimeOffset time);
+
+    private string WithUtf8(string a, string b, string c, DateTimeOffset time, Utf8Call call)
     {
-        var max = Framed(a) + Framed(b) + (c is null ? 0 : Framed(c));
-        var rented = ArrayPool<byte>.Shared.Rent(max);
+        // Encoding replaces lone surrogates with U+FFFD, so any string has one UTF-8 form.
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(a.Length) + Encoding.UTF8.GetMaxByteCount(b.Length) + Encoding.UTF8.GetMaxByteCount(c.Length));
         try
         {
-            var length = Frame(a, rented, 0);
-            length = Frame(b, rented, length);
-            if (c is not null)
-            {
-                length = Frame(c, rented, length);
-            }
-
-            Span<byte> mac = stackalloc byte[32];
-            HMACSHA256.HashData(key, rented.AsSpan(0, length), mac);
-            return Convert.ToHexStringLower(mac[..16]);
+            var span = rented.AsSpan();
+            var lengthA = Encoding.UTF8.GetBytes(a, span);
+            var lengthB = Encoding.UTF8.GetBytes(b, span[lengthA..]);
+            var lengthC = Encoding.UTF8.GetBytes(c, span[(lengthA + lengthB)..]);
+            return call(this, span[..lengthA], span.Slice(lengthA, lengthB), span.Slice(lengthA + lengthB, lengthC), time);
         }
         finally
         {
@@ -102,23 +108,69 @@ public sealed class VisitorIds
         }
     }
 
-    // At most three UTF-8 bytes per UTF-16 char (a lone surrogate becomes the 3-byte U+FFFD).
-    private static int Framed(string field) => 4 + (int)Math.Min(3L * field.Length, MaxFieldBytes);
-
-    private static int Frame(string field, byte[] buffer, int offset)
+    private static string Mac(byte[] key, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, bool three)
     {
-        var bytes = Encoding.UTF8.GetByteCount(field) <= MaxFieldBytes
-            ? Encoding.UTF8.GetBytes(field, buffer.AsSpan(offset + 4))
-            : CutInto(field, buffer.AsSpan(offset + 4, MaxFieldBytes));
-        BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(offset), bytes);
-        return offset + 4 + bytes;
+        a = Internal.JsonText.CutAtCharacter(a, MaxFieldBytes);
+        b = Internal.JsonText.CutAtCharacter(b, MaxFieldBytes);
+        c = Internal.JsonText.CutAtCharacter(c, MaxFieldBytes);
+        var length = 12 + a.Length + b.Length + c.Length;
+        byte[]? rented = null;
+        var message = length <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var at = Frame(a, message, 0);
+            at = Frame(b, message, at);
+            if (three)
+            {
+                at = Frame(c, message, at);
+            }
+
+            Span<byte> mac = stackalloc byte[32];
+            var hmac = KeyedHash.For(key);
+            hmac.AppendData(message[..at]);
+            hmac.GetHashAndReset(mac);
+            return Convert.ToHexStringLower(mac[..16]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
-    private static int CutInto(string field, Span<byte> destination)
+    private static int Frame(ReadOnlySpan<byte> field, Span<byte> buffer, int offset)
     {
-        Encoding.UTF8.GetEncoder().Convert(field, destination, flush: true, out _, out var bytes, out _);
-        return bytes;
+        BinaryPrimitives.WriteInt32BigEndian(buffer[offset..], field.Length);
+        field.CopyTo(buffer[(offset + 4)..]);
+        return offset + 4 + field.Length;
     }
 
     private sealed record DaySalt(DateOnly Date, byte[] Key);
+
+    /// <summary>
+    /// One reusable HMAC per thread for the key used last: the one-shot <see cref="HMACSHA256.HashData(byte[], byte[])"/>
+    /// sets up a new MAC context per call, which costs about four times the hashing itself for a short message.
+    /// </summary>
+    private static class KeyedHash
+    {
+        [ThreadStatic]
+        private static byte[]? key;
+
+        [ThreadStatic]
+        private static IncrementalHash? hash;
+
+        public static IncrementalHash For(byte[] wanted)
+        {
+            if (!ReferenceEquals(key, wanted) || hash is null)
+            {
+                hash?.Dispose();
+                hash = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, wanted);
+                key = wanted;
+            }
+
+            return hash;
+        }
+    }
 }

@@ -6,37 +6,6 @@ namespace Gateway.Processing.Internal;
 /// <summary>Percent-decoding over UTF-8 bytes, as CloudFront's log encoding and form encoding need it.</summary>
 internal static class PercentCoding
 {
-    /// <summary>Index of the first <c>%</c> not followed by two hex digits, or -1.</summary>
-    public static int FindInvalidEscape(ReadOnlySpan<byte> source) => FindInvalidEscape(source, out _);
-
-    /// <summary>
-    /// Index of the first <c>%</c> not followed by two hex digits, or -1; <paramref name="decodesAboveAscii"/> tells
-    /// whether some escape stands for a byte of 0x80 or more (only then can the decoded bytes be invalid UTF-8).
-    /// </summary>
-    public static int FindInvalidEscape(ReadOnlySpan<byte> source, out bool decodesAboveAscii)
-    {
-        decodesAboveAscii = false;
-        var offset = 0;
-        while (true)
-        {
-            var found = source[offset..].IndexOf((byte)'%');
-            if (found < 0)
-            {
-                return -1;
-            }
-
-            var at = offset + found;
-            int high;
-            if (at + 2 >= source.Length || (high = HexValue(source[at + 1])) < 0 || HexValue(source[at + 2]) < 0)
-            {
-                return at;
-            }
-
-            decodesAboveAscii |= high >= 8;
-            offset = at + 3;
-        }
-    }
-
     /// <summary>
     /// Decodes <paramref name="source"/> into <paramref name="destination"/> (at least as long) and returns the
     /// length written. An invalid escape is copied as is: callers validate first, this only must not fail.
@@ -49,6 +18,41 @@ internal static class PercentCoding
             var b = source[i];
             if (b == (byte)'%' && i + 2 < source.Length && HexValue(source[i + 1]) is >= 0 and var high && HexValue(source[i + 2]) is >= 0 and var low)
             {
+                destination[written++] = (byte)((high << 4) | low);
+                i += 2;
+            }
+            else
+            {
+                destination[written++] = plusIsSpace && b == (byte)'+' ? (byte)' ' : b;
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// Decodes like <see cref="Decode"/>, checking as it goes: stops at the first <c>%</c> not followed by two hex
+    /// digits and gives its index in <paramref name="invalid"/> (else -1). <paramref name="decodesAboveAscii"/> tells
+    /// whether some escape stands for a byte of 0x80 or more (only then can ASCII input decode to invalid UTF-8).
+    /// </summary>
+    public static int DecodeChecked(ReadOnlySpan<byte> source, Span<byte> destination, bool plusIsSpace, out int invalid, out bool decodesAboveAscii)
+    {
+        invalid = -1;
+        decodesAboveAscii = false;
+        var written = 0;
+        for (var i = 0; i < source.Length; i++)
+        {
+            var b = source[i];
+            if (b == (byte)'%')
+            {
+                int high, low;
+                if (i + 2 >= source.Length || (high = HexValue(source[i + 1])) < 0 || (low = HexValue(source[i + 2])) < 0)
+                {
+                    invalid = i;
+                    return written;
+                }
+
+                decodesAboveAscii |= high >= 8;
                 destination[written++] = (byte)((high << 4) | low);
                 i += 2;
             }
@@ -112,6 +116,9 @@ internal static class PercentCoding
             }
         }
     }
+
+    /// <summary>Whether <paramref name="b"/> is 0–9, A–F or a–f.</summary>
+    public static bool IsHexDigit(byte b) => HexValue(b) >= 0;
 
     private static int HexValue(byte b) => b switch
     {

@@ -12,18 +12,21 @@ internal static class RealtimeLogNumbers
             return false;
         }
 
+        // Nineteen nines still fit a ulong, so the overflow check is one comparison at the end, not one per digit.
+        ulong result = 0;
         foreach (var b in digits)
         {
-            var digit = b - '0';
-            if ((uint)digit > 9 || value > (long.MaxValue - digit) / 10)
+            var digit = (uint)(b - '0');
+            if (digit > 9)
             {
                 return false;
             }
 
-            value = (value * 10) + digit;
+            result = (result * 10) + digit;
         }
 
-        return true;
+        value = (long)result;
+        return result <= long.MaxValue;
     }
 
     /// <summary>
@@ -34,31 +37,52 @@ internal static class RealtimeLogNumbers
     public static bool TryParseMilliseconds(ReadOnlySpan<byte> text, out long milliseconds)
     {
         milliseconds = 0;
-        var dot = text.IndexOf((byte)'.');
-        var whole = dot < 0 ? text : text[..dot];
-        var fraction = dot < 0 ? [] : text[(dot + 1)..];
-        if (dot >= 0 && fraction.IsEmpty)
+
+        // One pass: the whole seconds up to the first non-digit, which must be the end or a '.'.
+        ulong seconds = 0;
+        var i = 0;
+        for (; i < text.Length; i++)
+        {
+            var digit = (uint)(text[i] - '0');
+            if (digit > 9)
+            {
+                break;
+            }
+
+            seconds = (seconds * 10) + digit;
+        }
+
+        if (i == 0 || i > 19 || seconds > long.MaxValue / 1000)
         {
             return false;
         }
 
-        if (fraction.Length > 3 || !TryParseInteger(whole, out var seconds) || seconds > long.MaxValue / 1000)
+        ulong millis = 0;
+        if (i < text.Length)
         {
-            return false;
+            var fraction = text[(i + 1)..];
+            if (text[i] != (byte)'.' || fraction.IsEmpty || fraction.Length > 3)
+            {
+                return false;
+            }
+
+            var scale = 100u;
+            foreach (var b in fraction)
+            {
+                var digit = (uint)(b - '0');
+                if (digit > 9)
+                {
+                    return false;
+                }
+
+                millis += digit * scale;
+                scale /= 10;
+            }
         }
 
-        long millis = 0;
-        if (!fraction.IsEmpty && !TryParseInteger(fraction, out millis))
-        {
-            return false;
-        }
-
-        for (var i = fraction.Length; i < 3; i++)
-        {
-            millis *= 10;
-        }
-
-        milliseconds = (seconds * 1000) + millis;
-        return milliseconds >= 0;
+        // Seconds up to long.MaxValue / 1000 and 999 ms can still pass long.MaxValue by a little.
+        var total = (seconds * 1000) + millis;
+        milliseconds = (long)total;
+        return total <= long.MaxValue;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Gateway.Processing;
 
 namespace Gateway.Lambda.Tests.Support;
 
@@ -39,4 +40,60 @@ internal static class Some
         [.. sequenceNumbers.Select(s => new KinesisEventRecord { Kinesis = new KinesisRecord { SequenceNumber = s } })];
 
     public static long EpochMs(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// The default 18 real-time log fields as CloudFront logs them for a pageview: the golden values of
+    /// Gateway.Processing.Tests' RealtimeLogs, with a full client IP (as CloudFront logs it) and the path alone as stem.
+    /// </summary>
+    public static IReadOnlyDictionary<RealtimeLogField, string> RealtimeLogDefaults { get; } = new Dictionary<RealtimeLogField, string>
+    {
+        [RealtimeLogField.Timestamp] = "1607374321.541",
+        [RealtimeLogField.ClientIp] = "198.51.100.23",
+        [RealtimeLogField.Status] = "200",
+        [RealtimeLogField.BytesSent] = "273",
+        [RealtimeLogField.Method] = "GET",
+        [RealtimeLogField.Protocol] = "https",
+        [RealtimeLogField.Host] = "d111111abcdef8.cloudfront.net",
+        [RealtimeLogField.UriStem] = "/p.gif",
+        [RealtimeLogField.EdgeLocation] = "IAD89-C1",
+        [RealtimeLogField.EdgeRequestId] = "ZmmHsZ6cP0B2ma-dKwIpqN8_W_A6GEzAthWPtcKYeaGyGxMawvRJWA==",
+        [RealtimeLogField.TimeTaken] = "0.082",
+        [RealtimeLogField.UserAgent] = "Mozilla/5.0%20(iPhone;%20CPU%20iPhone%20OS%2017_0%20like%20Mac%20OS%20X)",
+        [RealtimeLogField.Referer] = "https://shop.example/",
+        [RealtimeLogField.Cookie] = "-",
+        [RealtimeLogField.UriQuery] = "pid=px1&e=pageview",
+        [RealtimeLogField.ForwardedFor] = "-",
+        [RealtimeLogField.Country] = "US",
+        [RealtimeLogField.Asn] = "16509",
+    };
+
+    /// <summary>A real-time log line with the default fields in canonical order, <paramref name="changes"/> applied (values as logged).</summary>
+    public static string RealtimeLogLine(params (RealtimeLogField Field, string Value)[] changes)
+    {
+        var values = new Dictionary<RealtimeLogField, string>(RealtimeLogDefaults);
+        foreach (var (field, value) in changes)
+        {
+            values[field] = value;
+        }
+
+        return string.Join('\t', RealtimeLogFields.Default.Select(f => values[f]));
+    }
+
+    /// <summary>A Firehose transformation event (Kinesis stream source) with one record per payload; record ids r-0, r-1, ….</summary>
+    public static byte[] FirehoseEventJson(params string[] payloads) => FirehoseEventJson(payloads.Select(p => Encoding.UTF8.GetBytes(p)).ToArray());
+
+    /// <summary>Same as the string overload over raw record bytes.</summary>
+    public static byte[] FirehoseEventJson(params byte[][] payloads)
+    {
+        var records = payloads.Select((payload, i) =>
+        {
+            var arrival = EpochMs(Now) + i;
+            return $$$"""
+                {"recordId":"r-{{{i}}}","approximateArrivalTimestamp":{{{arrival}}},"data":"{{{Convert.ToBase64String(payload)}}}","kinesisRecordMetadata":{"shardId":"shardId-000000000000","partitionKey":"pk-{{{i}}}","approximateArrivalTimestamp":{{{arrival}}},"sequenceNumber":"{{{SequenceNumber(i)}}}","subsequenceNumber":0}}
+                """;
+        });
+        return Encoding.UTF8.GetBytes($$"""
+            {"invocationId":"invocation-1","deliveryStreamArn":"arn:aws:firehose:us-east-1:123456789012:deliverystream/gateway-events","sourceKinesisStreamArn":"arn:aws:kinesis:us-east-1:123456789012:stream/gateway-raw","region":"us-east-1","records":[{{string.Join(',', records)}}]}
+            """);
+    }
 }

@@ -20,7 +20,7 @@ public sealed class RealtimeLogEnrichmentTests
 
         Assert.Equal(("px1", "signup", "https://shop.example/", "USD"), (tags.PixelId, tags.EventName, tags.PageUrl, tags.Currency));
         Assert.Equal(("G1", "gclid"), (tags.ClickId, tags.ClickIdType));
-        Assert.Equal("{\"plan\":\"pro\\u0026more\"}", tags.Props);
+        Assert.Equal("{\"plan\":\"pro&more\"}", tags.Props);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Gateway.Streams.Internal;
+namespace Gateway.Streams;
 
 /// <summary>fsync of a directory, so a file created or renamed in it survives power loss.</summary>
 /// <remarks>
@@ -10,11 +10,13 @@ namespace Gateway.Streams.Internal;
 /// directly. Elsewhere it does nothing: Windows has no directory flush reachable from .NET and NTFS journals the
 /// entry, and the embedded stream targets Linux for its crash guarantees.
 /// </remarks>
-internal static class DirectorySync
+public static class DirectorySync
 {
     // Same value on x86-64 and arm64; O_RDONLY is 0 and is enough to fsync a directory on Linux.
     private const int OpenCloseOnExec = 0x80000;
 
+    /// <summary>Makes entries created or renamed in <paramref name="directory"/> durable; a no-op off Linux.</summary>
+    /// <exception cref="IOException">The directory cannot be opened or flushed.</exception>
     public static void Flush(string directory)
     {
         if (!OperatingSystem.IsLinux())
