@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Gateway.EndToEnd.Support;
 using Gateway.Streams;
+using Gateway.Tests.Shared;
 
 namespace Gateway.EndToEnd;
 
@@ -119,24 +120,10 @@ public sealed class CrashTests : IDisposable
     {
         var numbers = new HashSet<int>();
         await using var stream = await EmbeddedStream.OpenAsync(new EmbeddedStreamOptions { Directory = Path.Combine(_dir.FullName, "data", "streams", "raw"), StreamName = "raw", ShardCount = 2 });
-        foreach (var shard in stream.Description.Shards)
+        foreach (var record in await StreamContents.ReadAllAsync(stream))
         {
-            var position = StreamPosition.TrimHorizon;
-            while (true)
-            {
-                var read = await stream.ReadAsync(shard.ShardId, position, 1000);
-                if (read.Records.Count == 0)
-                {
-                    break;
-                }
-
-                position = read.Next;
-                foreach (var record in read.Records)
-                {
-                    var query = Encoding.UTF8.GetString(record.Data.Span).Split('\t')[14];
-                    numbers.Add(int.Parse(query[(query.IndexOf("n=", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture));
-                }
-            }
+            var query = Encoding.UTF8.GetString(record.Data.Span).Split('\t')[14];
+            numbers.Add(int.Parse(query[(query.IndexOf("n=", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return numbers;

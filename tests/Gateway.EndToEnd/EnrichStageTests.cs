@@ -4,6 +4,7 @@ using System.Text.Json;
 using Gateway.EndToEnd.Support;
 using Gateway.Processing.Enrichment;
 using Gateway.Streams;
+using Gateway.Tests.Shared;
 
 namespace Gateway.EndToEnd;
 
@@ -180,25 +181,8 @@ public sealed class EnrichStageTests : IDisposable
 
     private async Task<List<StreamRecord>> ReadAsync(string stream)
     {
-        var records = new List<StreamRecord>();
         await using var opened = await EmbeddedStream.OpenReadOnlyAsync(Path.Combine(Streams, stream));
-        foreach (var shard in opened.Description.Shards)
-        {
-            var position = StreamPosition.TrimHorizon;
-            while (true)
-            {
-                var read = await opened.ReadAsync(shard.ShardId, position, 1000);
-                if (read.Records.Count == 0)
-                {
-                    break;
-                }
-
-                records.AddRange(read.Records);
-                position = read.Next;
-            }
-        }
-
-        return records;
+        return await StreamContents.ReadAllAsync(opened);
     }
 
     private async Task<string[]> TailAsync(params string[] arguments)

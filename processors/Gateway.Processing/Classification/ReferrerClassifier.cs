@@ -76,22 +76,6 @@ public sealed class ReferrerClassifier
         var scheme = referrer.IndexOf("://", StringComparison.Ordinal);
         var rest = scheme >= 0 ? referrer[(scheme + 3)..] : referrer;
         var end = rest.IndexOfAny('/', '?', '#');
-        var authority = end >= 0 ? rest[..end] : rest;
-        var at = authority.LastIndexOf('@');
-        if (at >= 0)
-        {
-            authority = authority[(at + 1)..];
-        }
-
-        if (authority.StartsWith('['))
-        {
-            // An IPv6 literal keeps its colons; only the port after "]" is dropped.
-            var close = authority.IndexOf(']');
-            return close > 0 ? authority[..(close + 1)] : [];
-        }
-
-        var colon = authority.IndexOf(':');
-        var host = colon >= 0 ? authority[..colon] : authority;
-        return host.Trim().TrimEnd('.');
+        return Enrichment.UrlParts.HostOfAuthority(end >= 0 ? rest[..end] : rest).Trim();
     }
 }

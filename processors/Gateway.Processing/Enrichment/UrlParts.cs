@@ -107,7 +107,8 @@ public readonly record struct UrlParts(string? Host, string? Path)
     private static readonly System.Buffers.SearchValues<char> SchemeCharacters =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
 
-    private static ReadOnlySpan<char> HostOfAuthority(ReadOnlySpan<char> authority)
+    /// <summary>The host of a URL authority: user info and port dropped, IPv6 brackets kept, trailing dots trimmed.</summary>
+    internal static ReadOnlySpan<char> HostOfAuthority(ReadOnlySpan<char> authority)
     {
         var at = authority.LastIndexOf('@');
         if (at >= 0)

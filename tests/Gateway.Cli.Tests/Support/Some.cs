@@ -28,25 +28,5 @@ internal static class Some
     }
 
     /// <summary>Every record of every shard of <paramref name="stream"/>, oldest first per shard.</summary>
-    public static async Task<List<StreamRecord>> ReadAllAsync(IRecordStream stream)
-    {
-        var records = new List<StreamRecord>();
-        foreach (var shard in stream.Description.Shards)
-        {
-            var position = StreamPosition.TrimHorizon;
-            while (true)
-            {
-                var read = await stream.ReadAsync(shard.ShardId, position, 1000);
-                if (read.Records.Count == 0)
-                {
-                    break;
-                }
-
-                records.AddRange(read.Records);
-                position = read.Next;
-            }
-        }
-
-        return records;
-    }
+    public static Task<List<StreamRecord>> ReadAllAsync(IRecordStream stream) => Gateway.Tests.Shared.StreamContents.ReadAllAsync(stream);
 }
