@@ -14,6 +14,31 @@ public sealed class RealtimeLogPropertyTests
     private static readonly RealtimeLogFormatter AllFormatter = new(RealtimeLogFields.All);
     private static readonly RealtimeLogFormatter DefaultFormatter = new(RealtimeLogFields.Default);
 
+    /// <summary>Field lists of every shape: the default, all fields, and short lists that end on a text field.</summary>
+    private static readonly IReadOnlyList<RealtimeLogField>[] FieldLists =
+    [
+        RealtimeLogFields.Default,
+        RealtimeLogFields.All,
+        [RealtimeLogField.UriStem],
+        [RealtimeLogField.Timestamp, RealtimeLogField.UriQuery],
+        [RealtimeLogField.Status, RealtimeLogField.UserAgent],
+    ];
+
+    /// <summary>Byte sequences every text field takes, strung together: plain text and escapes of ASCII bytes...</summary>
+    private static readonly string[] Plain =
+    [
+        "a", "Z", "0", "7", "8", "F", "f", "G", "-", ".", "?", "&", "=", "+", "/", "%20", "%41", "%7F", "%3F", "%3f", "%2541", "%2525",
+    ];
+
+    /// <summary>...and the ones that send a field the long way: UTF-8, escaped or raw, and escaped escape digits.</summary>
+    private static readonly string[] LongWay = ["%c3%a9", "%E2%98%95", "%25%34%31", "%25C3%25A9", "%25e2%2598%2595", "é", "☕"];
+
+    /// <summary>What makes a text field fail (some only in a query): bad escapes, bytes that are not UTF-8.</summary>
+    private static readonly string[] Faults =
+    [
+        "%", "%2", "%G1", "%80", "%C3", "%ED%A0%80", "%25zz", "%252", "%25%3", "%2580", "%25C3", "\t",
+    ];
+
     /// <summary>Inputs that reach every check: random bytes, bytes in line shape, and real lines with bytes changed.</summary>
     private static Gen<byte[]> ParserInput =>
         Gen.Frequency(
@@ -65,34 +90,10 @@ public sealed class RealtimeLogPropertyTests
         }));
     }
 
-    /// <summary>Field lists of every shape: the default, all fields, and short lists that end on a text field.</summary>
-    private static readonly IReadOnlyList<RealtimeLogField>[] FieldLists =
-    [
-        RealtimeLogFields.Default,
-        RealtimeLogFields.All,
-        [RealtimeLogField.UriStem],
-        [RealtimeLogField.Timestamp, RealtimeLogField.UriQuery],
-        [RealtimeLogField.Status, RealtimeLogField.UserAgent],
-    ];
-
-    /// <summary>Byte sequences every text field takes, strung together: plain text and escapes of ASCII bytes...</summary>
-    private static readonly string[] Plain =
-    [
-        "a", "Z", "0", "7", "8", "F", "f", "G", "-", ".", "?", "&", "=", "+", "/", "%20", "%41", "%7F", "%3F", "%3f", "%2541", "%2525",
-    ];
-
-    /// <summary>...and the ones that send a field the long way: UTF-8, escaped or raw, and escaped escape digits.</summary>
-    private static readonly string[] LongWay = ["%c3%a9", "%E2%98%95", "%25%34%31", "%25C3%25A9", "%25e2%2598%2595", "é", "☕"];
-
-    /// <summary>What makes a text field fail (some only in a query): bad escapes, bytes that are not UTF-8.</summary>
-    private static readonly string[] Faults =
-    [
-        "%", "%2", "%G1", "%80", "%C3", "%ED%A0%80", "%25zz", "%252", "%25%3", "%2580", "%25C3", "\t",
-    ];
-
     /// <summary>
-    /// Values for a field: mostly well-formed for its kind, so lines get as far as their text; text strung from
-    /// <see cref="Plain"/> and <see cref="LongWay"/> pieces with, once in <paramref name="faultOdds"/> fields, one fault (a piece or any byte).
+    /// Values for a field: numbers mostly well-formed, so lines get as far as their text; text strung from
+    /// <see cref="Plain"/> and <see cref="LongWay"/> pieces, with one fault (a piece or any byte) in about one field
+    /// out of <paramref name="faultOdds"/>.
     /// </summary>
     private static Gen<byte[]> Value(RealtimeLogField field, int faultOdds)
     {
@@ -112,8 +113,12 @@ public sealed class RealtimeLogPropertyTests
             select before.Concat(bad).Concat(after).ToArray();
         var (valid, invalid) = ReferenceReading.KindOf(field) switch
         {
-            ReferenceReading.Kind.Milliseconds => (Gen.Elements("1607374321.541", "0.082", "12", "0.5", "9223372036854775.807", "-"), Gen.Elements("9223372036854775.808", "1.2345", "1.", ".5")),
-            ReferenceReading.Kind.Integer or ReferenceReading.Kind.Int32 => (Gen.Elements("0", "16509", "2147483647", "9223372036854775807", "-"), Gen.Elements("2147483648", "9223372036854775808", "1x", "-1")),
+            ReferenceReading.Kind.Milliseconds => (
+                Gen.Elements("1607374321.541", "0.082", "12", "0.5", "9223372036854775.807", "-"),
+                Gen.Elements("9223372036854775.808", "9223372036854776", "18446744073709552.000", "1.2345", "1.", ".5")),
+            ReferenceReading.Kind.Integer or ReferenceReading.Kind.Int32 => (
+                Gen.Elements("0", "16509", "2147483647", "9223372036854775807", "-"),
+                Gen.Elements("2147483648", "9223372036854775808", "1x", "-1")),
             ReferenceReading.Kind.Status => (Gen.Elements("200", "000", "-"), Gen.Elements("20", "2000")),
             ReferenceReading.Kind.IpVersion => (Gen.Elements("IPv4", "IPv6"), Gen.Elements("IPv5", "ipv4")),
             _ => (Gen.Elements("-", "Mozilla/5.0%20(X11)", "/p.gif?pid=px1&u=https%253A%252F%252Fa.example&t=caf%25C3%25A9"), Gen.Elements("%")),
@@ -262,37 +267,29 @@ public sealed class RealtimeLogPropertyTests
         private static (BadRowReason Reason, int Position, object? Number) Field(RealtimeLogField field, byte[] value, int start)
         {
             var text = Encoding.Latin1.GetString(value);
-            var kind = KindOf(field);
-            if (kind == Kind.Milliseconds)
+            switch (KindOf(field))
             {
-                if (Milliseconds(text) is not { } ms)
-                {
-                    return (field == RealtimeLogField.Timestamp ? BadRowReason.Timestamp : BadRowReason.Number, start, null);
-                }
-
-                return (BadRowReason.None, 0, field == RealtimeLogField.Timestamp ? ms : (object)(ms / 1000.0));
+                case Kind.Text or Kind.Query or Kind.Stem:
+                    var (reason, position) = Text(value, KindOf(field), start);
+                    return (reason, position, null);
+                case Kind.Milliseconds when field == RealtimeLogField.Timestamp:
+                    return Milliseconds(text) is { } ms ? (BadRowReason.None, 0, ms) : (BadRowReason.Timestamp, start, null);
+                case Kind.Milliseconds:
+                    return Milliseconds(text) is { } taken ? (BadRowReason.None, 0, taken / 1000.0) : (BadRowReason.Number, start, null);
+                case Kind.Status:
+                    return Regex.IsMatch(text, "^[0-9]{3}\\z") ? (BadRowReason.None, 0, long.Parse(text, CultureInfo.InvariantCulture)) : (BadRowReason.Number, start, null);
+                case Kind.Int32:
+                    return Integer(text) is { } port && port <= int.MaxValue ? (BadRowReason.None, 0, port) : (BadRowReason.Number, start, null);
+                case Kind.Integer:
+                    return Integer(text) is { } number ? (BadRowReason.None, 0, number) : (BadRowReason.Number, start, null);
+                default:
+                    return text switch
+                    {
+                        "IPv4" => (BadRowReason.None, 0, 4L),
+                        "IPv6" => (BadRowReason.None, 0, 6L),
+                        _ => (BadRowReason.UnknownValue, start, null),
+                    };
             }
-
-            var number = kind switch
-            {
-                Kind.Status => Regex.IsMatch(text, "^[0-9]{3}$") ? long.Parse(text, CultureInfo.InvariantCulture) : null,
-                Kind.Int32 => Integer(text) is { } n && n <= int.MaxValue ? n : null,
-                Kind.Integer => Integer(text),
-                Kind.IpVersion => text switch { "IPv4" => 4, "IPv6" => 6, _ => (long?)null },
-                _ => 0,
-            };
-            if (number is null)
-            {
-                return (kind == Kind.IpVersion ? BadRowReason.UnknownValue : BadRowReason.Number, start, null);
-            }
-
-            if (kind is Kind.Text or Kind.Query or Kind.Stem)
-            {
-                var (reason, position) = Text(value, kind, start);
-                return (reason, position, null);
-            }
-
-            return (BadRowReason.None, 0, number);
         }
 
         private static (BadRowReason, int) Text(byte[] value, Kind kind, int start)
@@ -363,12 +360,12 @@ public sealed class RealtimeLogPropertyTests
         }
 
         private static long? Integer(string text) =>
-            Regex.IsMatch(text, "^[0-9]{1,19}$") && decimal.Parse(text, CultureInfo.InvariantCulture) <= long.MaxValue ? long.Parse(text, CultureInfo.InvariantCulture) : null;
+            Regex.IsMatch(text, "^[0-9]{1,19}\\z") && decimal.Parse(text, CultureInfo.InvariantCulture) <= long.MaxValue ? long.Parse(text, CultureInfo.InvariantCulture) : null;
 
         // Seconds with at most three decimals, as milliseconds that fit a long.
         private static long? Milliseconds(string text)
         {
-            var match = Regex.Match(text, "^([0-9]{1,19})(?:\\.([0-9]{1,3}))?$");
+            var match = Regex.Match(text, "^([0-9]{1,19})(?:\\.([0-9]{1,3}))?\\z");
             var ms = match.Success ? (decimal.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * 1000) + (match.Groups[2].Success ? decimal.Parse(match.Groups[2].Value.PadRight(3, '0'), CultureInfo.InvariantCulture) : 0) : -1;
             return ms is >= 0 and <= long.MaxValue ? (long)ms : null;
         }
