@@ -11,7 +11,7 @@ namespace Gateway.Processing;
 /// </summary>
 public ref struct RealtimeLogLine
 {
-    // About 420 bytes, zeroed on every parse (and a consumer may copy it), so ranges and numbers are stored densely:
+    // 424 bytes, cleared on every parse (and a consumer may copy it), so ranges and numbers are stored densely:
     // field ends in configured order, numbers in field order, both found by counting the bits before a field's own.
     private FieldEndSlots _ends;
     private NumberSlots _numbers;

@@ -48,6 +48,7 @@ public sealed partial class RealtimeLogParser
             // Only a new numeric field in RealtimeLogField can get here: the line keeps numbers in a fixed-size slot list.
             throw new InvalidOperationException($"more than {FieldSlots.NumberCapacity} numeric fields; raise FieldSlots.NumberCapacity");
         }
+
         MaxLineBytes = maxLineBytes;
     }
 

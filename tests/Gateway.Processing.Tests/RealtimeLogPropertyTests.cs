@@ -115,11 +115,11 @@ public sealed class RealtimeLogPropertyTests
         {
             ReferenceReading.Kind.Milliseconds => (
                 Gen.Elements("1607374321.541", "0.082", "12", "0.5", "9223372036854775.807", "-"),
-                Gen.Elements("9223372036854775.808", "9223372036854776", "18446744073709552.000", "1.2345", "1.", ".5")),
+                Gen.Elements("9223372036854775.808", "9223372036854776", "18446744073709552.000", "1.2345", "1.", ".5", "1:2", "0.0/")),
             ReferenceReading.Kind.Integer or ReferenceReading.Kind.Int32 => (
                 Gen.Elements("0", "16509", "2147483647", "9223372036854775807", "-"),
-                Gen.Elements("2147483648", "9223372036854775808", "1x", "-1")),
-            ReferenceReading.Kind.Status => (Gen.Elements("200", "000", "-"), Gen.Elements("20", "2000")),
+                Gen.Elements("2147483648", "9223372036854775808", "1x", "-1", "1:", "/1")),
+            ReferenceReading.Kind.Status => (Gen.Elements("200", "000", "-"), Gen.Elements("20", "2000", "20:")),
             ReferenceReading.Kind.IpVersion => (Gen.Elements("IPv4", "IPv6"), Gen.Elements("IPv5", "ipv4")),
             _ => (Gen.Elements("-", "Mozilla/5.0%20(X11)", "/p.gif?pid=px1&u=https%253A%252F%252Fa.example&t=caf%25C3%25A9"), Gen.Elements("%")),
         };
