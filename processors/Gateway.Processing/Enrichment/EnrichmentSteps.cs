@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Gateway.Processing.Classification;
 using Gateway.Processing.Internal;
@@ -57,22 +56,10 @@ internal sealed class EnrichmentSteps(EnricherResources resources, VisitorIds vi
         public bool Apply(ref EnrichmentContext context, EventRow row)
         {
             // A "-" cs-uri-query with a query in cs-uri-stem (a hand-made or older line) still yields the parameters.
+            // A "-" cs-uri-query with a query in cs-uri-stem (a hand-made or older line) still yields the parameters.
             using (var query = context.Line.IsEmpty(RealtimeLogField.UriQuery) ? context.Line.QueryFrom(RealtimeLogField.UriStem) : context.Line.Query())
             {
-                var buffer = new ParameterBuffer(query.DecodedOnce.Length, 16);
-                try
-                {
-                    foreach (var parameter in query)
-                    {
-                        buffer.Add(parameter.Name, parameter.Value);
-                    }
-
-                    TagContract.Extract(buffer, pool, ref context.Tags);
-                }
-                finally
-                {
-                    buffer.Dispose();
-                }
+                TagContract.Extract(query, pool, ref context.Tags);
             }
 
             ref var tags = ref context.Tags;
@@ -192,9 +179,9 @@ internal sealed class EnrichmentSteps(EnricherResources resources, VisitorIds vi
         public bool Apply(ref EnrichmentContext context, EventRow row)
         {
             var verdict = context.Profile!.Bot;
-            if (!verdict.IsBot && row.Asn is { } asn and >= 0 and <= uint.MaxValue)
+            if (!verdict.IsBot && AsnOf(row) is { } asn)
             {
-                verdict = bots.ClassifyNetwork((uint)asn);
+                verdict = bots.ClassifyNetwork(asn);
             }
 
             row.IsBot = verdict.IsBot;
@@ -215,8 +202,7 @@ internal sealed class EnrichmentSteps(EnricherResources resources, VisitorIds vi
             }
 
             row.IpPrefix ??= IpPrefix.FromUtf8(context.Line.RawValue(RealtimeLogField.ClientIp));
-            uint? asn = row.Asn is { } number and >= 0 and <= uint.MaxValue ? (uint)number : null;
-            var verdict = emailOpens.Classify(context.Profile!.UserAgent, asn, row.IpPrefix);
+            var verdict = emailOpens.Classify(context.Profile!.UserAgent, AsnOf(row), row.IpPrefix);
             row.IsMachineOpen = verdict.IsMachineOpen;
             row.MachineOpenReason = verdict.Reason;
             return true;
@@ -282,6 +268,9 @@ internal sealed class EnrichmentSteps(EnricherResources resources, VisitorIds vi
             return true;
         }
     }
+
+    // ASNs are 32-bit; the log field is parsed as a long, so anything outside is treated as unknown.
+    private static uint? AsnOf(EventRow row) => row.Asn is { } asn and >= 0 and <= uint.MaxValue ? (uint)asn : null;
 
     private static string? Pooled(in RealtimeLogLine line, RealtimeLogField field, StringPool pool)
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using Gateway.Processing.Internal;
 
 namespace Gateway.Processing.Enrichment;
@@ -98,6 +97,4 @@ public sealed class EventEnricher
 
     /// <summary>Joins notes with "; ", or null when there are none.</summary>
     internal static string? JoinNotes(List<string>? notes) => notes is null || notes.Count == 0 ? null : string.Join("; ", notes);
-
-    internal static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

@@ -38,6 +38,14 @@ public static class TagContract
     /// <summary>Extracts the contract fields from a parsed line's query (decoded twice by <see cref="RealtimeLogQuery"/>).</summary>
     public static TagFields Extract(in RealtimeLogQuery query)
     {
+        var values = default(TagValues);
+        Extract(query, null, ref values);
+        return values.ToFields();
+    }
+
+    /// <summary>The enricher's entry: the query's parameters into <paramref name="values"/>, pooling repeated short values.</summary>
+    internal static void Extract(in RealtimeLogQuery query, StringPool? pool, ref TagValues values)
+    {
         var buffer = new ParameterBuffer(query.DecodedOnce.Length, 16);
         try
         {
@@ -46,9 +54,7 @@ public static class TagContract
                 buffer.Add(parameter.Name, parameter.Value);
             }
 
-            var values = default(TagValues);
-            Extract(buffer, null, ref values);
-            return values.ToFields();
+            Extract(buffer, pool, ref values);
         }
         finally
         {

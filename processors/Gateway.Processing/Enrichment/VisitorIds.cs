@@ -60,7 +60,8 @@ public sealed class VisitorIds
         ArgumentNullException.ThrowIfNull(pixelId);
         ArgumentNullException.ThrowIfNull(ip);
         ArgumentNullException.ThrowIfNull(userAgent);
-        return WithUtf8(pixelId, ip, userAgent, receivedTime, static (self, a, b, c, time) => self.Anonymous(a, b, c, time));
+        // Encoding replaces lone surrogates with U+FFFD, so any string has one UTF-8 form.
+        return Anonymous(Encoding.UTF8.GetBytes(pixelId), Encoding.UTF8.GetBytes(ip), Encoding.UTF8.GetBytes(userAgent), receivedTime);
     }
 
     /// <summary>Same as the string overload over UTF-8 bytes (what the parsed log line holds); no allocation but the result.</summary>
@@ -82,31 +83,11 @@ public sealed class VisitorIds
     {
         ArgumentNullException.ThrowIfNull(pixelId);
         ArgumentNullException.ThrowIfNull(userId);
-        return WithUtf8(pixelId, userId, string.Empty, default, static (self, a, b, _, _) => self.FromUserId(a, b));
+        return FromUserId(Encoding.UTF8.GetBytes(pixelId), Encoding.UTF8.GetBytes(userId));
     }
 
     /// <summary>Same as the string overload over UTF-8 bytes.</summary>
     public string FromUserId(ReadOnlySpan<byte> pixelId, ReadOnlySpan<byte> userId) => Mac(_uidKey, pixelId, userId, [], three: false);
-
-    private delegate string Utf8Call(VisitorIds self, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, DateTimeOffset time);
-
-    private string WithUtf8(string a, string b, string c, DateTimeOffset time, Utf8Call call)
-    {
-        // Encoding replaces lone surrogates with U+FFFD, so any string has one UTF-8 form.
-        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(a.Length) + Encoding.UTF8.GetMaxByteCount(b.Length) + Encoding.UTF8.GetMaxByteCount(c.Length));
-        try
-        {
-            var span = rented.AsSpan();
-            var lengthA = Encoding.UTF8.GetBytes(a, span);
-            var lengthB = Encoding.UTF8.GetBytes(b, span[lengthA..]);
-            var lengthC = Encoding.UTF8.GetBytes(c, span[(lengthA + lengthB)..]);
-            return call(this, span[..lengthA], span.Slice(lengthA, lengthB), span.Slice(lengthA + lengthB, lengthC), time);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
 
     private static string Mac(byte[] key, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, bool three)
     {

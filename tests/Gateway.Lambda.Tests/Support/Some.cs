@@ -45,27 +45,12 @@ internal static class Some
     /// The default 18 real-time log fields as CloudFront logs them for a pageview: the golden values of
     /// Gateway.Processing.Tests' RealtimeLogs, with a full client IP (as CloudFront logs it) and the path alone as stem.
     /// </summary>
-    public static IReadOnlyDictionary<RealtimeLogField, string> RealtimeLogDefaults { get; } = new Dictionary<RealtimeLogField, string>
-    {
-        [RealtimeLogField.Timestamp] = "1607374321.541",
-        [RealtimeLogField.ClientIp] = "198.51.100.23",
-        [RealtimeLogField.Status] = "200",
-        [RealtimeLogField.BytesSent] = "273",
-        [RealtimeLogField.Method] = "GET",
-        [RealtimeLogField.Protocol] = "https",
-        [RealtimeLogField.Host] = "d111111abcdef8.cloudfront.net",
-        [RealtimeLogField.UriStem] = "/p.gif",
-        [RealtimeLogField.EdgeLocation] = "IAD89-C1",
-        [RealtimeLogField.EdgeRequestId] = "ZmmHsZ6cP0B2ma-dKwIpqN8_W_A6GEzAthWPtcKYeaGyGxMawvRJWA==",
-        [RealtimeLogField.TimeTaken] = "0.082",
-        [RealtimeLogField.UserAgent] = "Mozilla/5.0%20(iPhone;%20CPU%20iPhone%20OS%2017_0%20like%20Mac%20OS%20X)",
-        [RealtimeLogField.Referer] = "https://shop.example/",
-        [RealtimeLogField.Cookie] = "-",
-        [RealtimeLogField.UriQuery] = "pid=px1&e=pageview",
-        [RealtimeLogField.ForwardedFor] = "-",
-        [RealtimeLogField.Country] = "US",
-        [RealtimeLogField.Asn] = "16509",
-    };
+    public static IReadOnlyDictionary<RealtimeLogField, string> RealtimeLogDefaults { get; } =
+        new Dictionary<RealtimeLogField, string>(Gateway.Tests.Shared.RealtimeLogSamples.Golden)
+        {
+            [RealtimeLogField.ClientIp] = "198.51.100.23",
+            [RealtimeLogField.UriStem] = "/p.gif",
+        };
 
     /// <summary>A real-time log line with the default fields in canonical order, <paramref name="changes"/> applied (values as logged).</summary>
     public static string RealtimeLogLine(params (RealtimeLogField Field, string Value)[] changes)
