@@ -143,10 +143,19 @@ public sealed class PublicSuffixList
 
     private int PublicSuffixLabels(ReadOnlySpan<char> host, int labels)
     {
+        // One lookup per suffix ("a.b.c", "b.c", "c"), kept for both passes below.
+        var flags = labels <= 32 ? stackalloc RuleFlags[32] : new RuleFlags[labels];
+        var start = 0;
+        for (var k = 0; k < labels; k++)
+        {
+            flags[k] = Flags(host[start..]);
+            start += host[start..].IndexOf('.') + 1;
+        }
+
         // An exception rule wins over every other rule; its suffix is the rule minus its leftmost label.
         for (var k = 0; k < labels; k++)
         {
-            if (Flags(host[LabelStart(host, k)..]).HasFlag(RuleFlags.Exception))
+            if (flags[k].HasFlag(RuleFlags.Exception))
             {
                 return labels - k - 1;
             }
@@ -155,8 +164,7 @@ public sealed class PublicSuffixList
         // Otherwise the rule with most labels wins: walk from the whole host towards its last label.
         for (var k = 0; k < labels; k++)
         {
-            if (Flags(host[LabelStart(host, k)..]).HasFlag(RuleFlags.Exact)
-                || (k + 1 < labels && Flags(host[LabelStart(host, k + 1)..]).HasFlag(RuleFlags.WildcardChildren)))
+            if (flags[k].HasFlag(RuleFlags.Exact) || (k + 1 < labels && flags[k + 1].HasFlag(RuleFlags.WildcardChildren)))
             {
                 return labels - k;
             }
@@ -179,7 +187,7 @@ public sealed class PublicSuffixList
         return index;
     }
 
-    private static ReadOnlySpan<char> TrimHost(ReadOnlySpan<char> host)
+    internal static ReadOnlySpan<char> TrimHost(ReadOnlySpan<char> host)
     {
         host = host.Trim();
         // A fully qualified name ("example.com.") names the same site as without its root dot.

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace Gateway.Processing.Enrichment;
 
@@ -65,7 +64,7 @@ public static class EventIds
             edgeRequestId.CopyTo(message[4..]);
             BinaryPrimitives.WriteInt64BigEndian(message[(4 + edgeRequestId.Length)..], logTimestampUnixMs);
             Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(message[..length], hash);
+            Internal.Sha256.Hash(message[..length], hash);
             Span<char> id = stackalloc char[35];
             "fp_".CopyTo(id);
             Convert.TryToHexStringLower(hash[..16], id[3..], out _);

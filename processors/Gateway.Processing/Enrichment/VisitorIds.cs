@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.Processing.Internal;
 
 namespace Gateway.Processing.Enrichment;
 
@@ -28,7 +29,7 @@ public sealed class VisitorIds
     private const int MaxFieldBytes = 8 * 1024;
 
     private readonly byte[] _secret;
-    private readonly byte[] _uidKey;
+    private readonly Sha256.HmacKey _uidKey;
     private DaySalt? _salt;
 
     /// <summary>Creates the deriver; throws <see cref="ArgumentException"/> naming the fix when the secret is missing or shorter than <see cref="MinSecretBytes"/>.</summary>
@@ -42,7 +43,7 @@ public sealed class VisitorIds
         }
 
         _secret = secret.ToArray();
-        _uidKey = HMACSHA256.HashData(_secret, "visitor-uid"u8);
+        _uidKey = new Sha256.HmacKey(HMACSHA256.HashData(_secret, "visitor-uid"u8));
     }
 
     /// <summary>The daily salt for a UTC date: HMAC-SHA256(secret, "visitor-salt:yyyy-MM-dd").</summary>
@@ -71,7 +72,7 @@ public sealed class VisitorIds
         var salt = _salt;
         if (salt is null || salt.Date != date)
         {
-            salt = new DaySalt(date, DailySalt(_secret, date));
+            salt = new DaySalt(date, new Sha256.HmacKey(DailySalt(_secret, date)));
             _salt = salt;
         }
 
@@ -89,7 +90,7 @@ public sealed class VisitorIds
     /// <summary>Same as the string overload over UTF-8 bytes.</summary>
     public string FromUserId(ReadOnlySpan<byte> pixelId, ReadOnlySpan<byte> userId) => Mac(_uidKey, pixelId, userId, [], three: false);
 
-    private static string Mac(byte[] key, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, bool three)
+    private static string Mac(Sha256.HmacKey key, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, bool three)
     {
         a = Internal.JsonText.CutAtCharacter(a, MaxFieldBytes);
         b = Internal.JsonText.CutAtCharacter(b, MaxFieldBytes);
@@ -107,9 +108,7 @@ public sealed class VisitorIds
             }
 
             Span<byte> mac = stackalloc byte[32];
-            var hmac = KeyedHash.For(key);
-            hmac.AppendData(message[..at]);
-            hmac.GetHashAndReset(mac);
+            key.Compute(message[..at], mac);
             return Convert.ToHexStringLower(mac[..16]);
         }
         finally
@@ -128,30 +127,5 @@ public sealed class VisitorIds
         return offset + 4 + field.Length;
     }
 
-    private sealed record DaySalt(DateOnly Date, byte[] Key);
-
-    /// <summary>
-    /// One reusable HMAC per thread for the key used last: the one-shot <see cref="HMACSHA256.HashData(byte[], byte[])"/>
-    /// sets up a new MAC context per call, which costs about four times the hashing itself for a short message.
-    /// </summary>
-    private static class KeyedHash
-    {
-        [ThreadStatic]
-        private static byte[]? key;
-
-        [ThreadStatic]
-        private static IncrementalHash? hash;
-
-        public static IncrementalHash For(byte[] wanted)
-        {
-            if (!ReferenceEquals(key, wanted) || hash is null)
-            {
-                hash?.Dispose();
-                hash = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, wanted);
-                key = wanted;
-            }
-
-            return hash;
-        }
-    }
+    private sealed record DaySalt(DateOnly Date, Sha256.HmacKey Key);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace Gateway.Processing.Internal;
@@ -5,17 +6,18 @@ namespace Gateway.Processing.Internal;
 /// <summary>
 /// Hands out one shared string per distinct short UTF-8 value (pixel ids, event names, countries, edge locations), so
 /// values that repeat on every hit cost no allocation. Bounded: once full, new values are returned as fresh strings.
-/// Thread-safe.
+/// Thread-safe; a hit takes no lock.
 /// </summary>
 internal sealed class StringPool
 {
     /// <summary>Values longer than this many bytes are never pooled: they rarely repeat.</summary>
     public const int MaxPooledBytes = 64;
 
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly ConcurrentDictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly int _capacity;
-    private readonly Lock _gate = new();
+    // ConcurrentDictionary.Count takes every lock, so admissions are counted here (a race may admit a few past the bound).
+    private int _count;
 
     public StringPool(int capacity)
     {
@@ -44,20 +46,23 @@ internal sealed class StringPool
     /// <summary>The pooled string equal to <paramref name="chars"/>.</summary>
     public string Get(ReadOnlySpan<char> chars)
     {
-        lock (_gate)
+        if (_lookup.TryGetValue(chars, out var pooled))
         {
-            if (_lookup.TryGetValue(chars, out var pooled))
-            {
-                return pooled;
-            }
-
-            var text = chars.ToString();
-            if (_strings.Count < _capacity && chars.Length <= MaxPooledBytes)
-            {
-                _strings.Add(text, text);
-            }
-
-            return text;
+            return pooled;
         }
+
+        var text = chars.ToString();
+        if (Volatile.Read(ref _count) < _capacity && chars.Length <= MaxPooledBytes)
+        {
+            var stored = _strings.GetOrAdd(text, text);
+            if (ReferenceEquals(stored, text))
+            {
+                Interlocked.Increment(ref _count);
+            }
+
+            return stored;
+        }
+
+        return text;
     }
 }

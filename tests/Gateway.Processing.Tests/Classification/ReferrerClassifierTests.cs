@@ -1,3 +1,5 @@
+using FsCheck;
+using FsCheck.Fluent;
 using Gateway.Processing.Classification;
 
 namespace Gateway.Processing.Tests.Classification;
@@ -81,5 +83,29 @@ public sealed class ReferrerClassifierTests
         Assert.Equal(ReferrerMedium.Search, classifier.Classify("site.com", "https://find.example.org/"));
         // The embedded lists are not consulted.
         Assert.Equal(ReferrerMedium.Other, classifier.Classify("site.com", "https://www.google.com/"));
+    }
+
+    [Fact]
+    public void Cached_answers_match_the_public_suffix_list_and_the_first_answer()
+    {
+        // A fresh classifier, so every first lookup is a miss and every second one a hit.
+        var classifier = ReferrerClassifier.Create(Classifiers.Suffixes);
+        var label = Gen.Elements("www", "WWW", "shop", "google", "Facebook", "example", "co", "uk", "com", "github", "io", "xn--bcher-kva", "1", "");
+        var host = Gen.Choose(1, 4).SelectMany(n => Gen.ArrayOf(label, n)).Select(labels => string.Join('.', labels))
+            .SelectMany(h => Gen.Elements(h, h + ".", " " + h));
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(Arb.From(host), Arb.From(host), (page, referrerHost) =>
+        {
+            var referrer = "https://" + referrerHost.Trim() + "/path";
+            var first = classifier.Classify(page, referrer);
+            var again = classifier.Classify(page, referrer);
+            var host = ReferrerClassifier.HostOf(referrer);
+
+            Assert.Equal(first, again);
+            if (!host.IsEmpty && !string.IsNullOrWhiteSpace(page))
+            {
+                Assert.Equal(Classifiers.Suffixes.SameSite(page, host), first == ReferrerMedium.Internal);
+            }
+        }));
     }
 }
