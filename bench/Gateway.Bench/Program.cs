@@ -22,4 +22,18 @@ if (args is ["enrich-throughput", var seconds])
     return;
 }
 
+// "generate-rtlog COUNT FILE" writes COUNT realistic real-time log lines over one day (bench/replay-vs-duckdb.sh).
+if (args is ["generate-rtlog", var count, var file])
+{
+    Gateway.Bench.RealtimeLogMix.Generate(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), file);
+    return;
+}
+
+// "duckdb-convert TSV PARQUET" converts with DuckDB's reader and writer (bench/replay-vs-duckdb.sh).
+if (args is ["duckdb-convert", var tsv, var parquet])
+{
+    Gateway.Bench.DuckDbConvert.Run(tsv, parquet);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Gateway.Bench.FormatterBenchmarks).Assembly).Run(args);

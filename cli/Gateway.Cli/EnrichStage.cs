@@ -8,8 +8,10 @@ internal static class EnrichStage
     /// <summary>The enricher, and the start-up line saying where the visitor-id key comes from (never the key).</summary>
     /// <param name="config">The validated configuration.</param>
     /// <param name="rules">The rule sets, loading (<see cref="EnricherResources.Load"/>).</param>
+    /// <param name="fields">The input's real-time log fields; default: the edge's list (edge.fields, else the standard one).</param>
+    /// <param name="deduplicate">Whether the enricher drops repeated event ids itself (replay filters them after it, in input order).</param>
     /// <exception cref="StartException">The key file is corrupt or unusable, or the rule sets cannot be loaded.</exception>
-    public static async Task<(EventEnricher Enricher, string KeyLine)> CreateEnricherAsync(GatewayConfig config, Task<EnricherResources> rules)
+    public static async Task<(EventEnricher Enricher, string KeyLine)> CreateEnricherAsync(GatewayConfig config, Task<EnricherResources> rules, IReadOnlyList<Gateway.Processing.RealtimeLogField>? fields = null, bool deduplicate = true)
     {
         var (secret, keyLine) = VisitorSecret(config);
         EnricherResources resources;
@@ -25,8 +27,8 @@ internal static class EnrichStage
         var enricher = new EventEnricher(resources, new VisitorIds(secret), new EnricherOptions
         {
             // The parser reads the lines the edge writes, so it takes the edge's field list (edge.fields, else the default).
-            Fields = config.Edge.Fields,
-            Deduplicator = new EventIdDeduplicator(TimeProvider.System, config.Enrich.DedupWindow, config.Enrich.DedupCapacity),
+            Fields = fields ?? config.Edge.Fields,
+            Deduplicator = deduplicate ? new EventIdDeduplicator(TimeProvider.System, config.Enrich.DedupWindow, config.Enrich.DedupCapacity) : null,
         });
         return (enricher, keyLine);
     }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 namespace Gateway.Cli;
 
 /// <summary>The validated configuration of <c>gateway up</c>: <c>gateway.json</c> (optional) overlaid by <c>GATEWAY__*</c> variables.</summary>
-internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, EmbeddedStreamOptions RawStream, KinesisConfig? Kinesis, int AggregateTargetBytes, int AggregateLingerMs, EnrichConfig Enrich)
+internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, EmbeddedStreamOptions RawStream, KinesisConfig? Kinesis, int AggregateTargetBytes, int AggregateLingerMs, EnrichConfig Enrich, LakeConfig Lake)
 {
     /// <summary>Name of the stream every edge hit is appended to.</summary>
     public const string RawStreamName = "raw";
@@ -33,6 +33,12 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
 
     /// <summary>Where <c>up</c> keeps the generated visitor-id secret when <c>enrich.visitorSecret</c> is not configured.</summary>
     public string VisitorSecretFile => Path.Combine(DataDirectory, "secrets", "visitor-id.key");
+
+    /// <summary>The local lake's root (<c>lake.mode = local</c>): <c>events/</c> and <c>bad_rows/</c> below it.</summary>
+    public string LakeDirectory => Path.Combine(DataDirectory, "lake");
+
+    /// <summary>Where <c>lake.mode = direct</c> writes files before uploading them.</summary>
+    public string LakeStagingDirectory => Path.Combine(DataDirectory, "lake-staging");
 
     /// <summary>Where stream consumers keep their checkpoints.</summary>
     public string CheckpointDirectory => Path.Combine(DataDirectory, "checkpoints");
@@ -114,6 +120,7 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
         var aggregateTarget = (int)read.Integer("aggregate:targetBytes", 5120, 64, 1024 * 1024);
         var aggregateLinger = (int)read.Integer("aggregate:lingerMs", 200, 0, 10_000);
         var enrich = ReadEnrich(read);
+        var lake = ReadLake(read);
         var kind = read.Choice("stream:kind", StreamKind.Embedded);
         var kinesis = ReadKinesis(read, stream.ShardCount, out var kinesisKeysSet);
         if (kind != StreamKind.Kinesis && kinesisKeysSet)
@@ -127,7 +134,7 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
             throw new ConfigException(read.Errors);
         }
 
-        return new GatewayConfig(dataDirectory, edge, stream, kind == StreamKind.Kinesis ? kinesis : null, aggregateTarget, aggregateLinger, enrich);
+        return new GatewayConfig(dataDirectory, edge, stream, kind == StreamKind.Kinesis ? kinesis : null, aggregateTarget, aggregateLinger, enrich, lake);
     }
 
     /// <summary>A stream of the local pipeline other than the raw one: the raw stream's settings, in its own directory.</summary>
@@ -164,6 +171,67 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
         }
 
         return buffer[..length];
+    }
+
+    private static LakeConfig ReadLake(ConfigReader read)
+    {
+        var mode = read.Choice("lake:mode", LakeMode.Local);
+        var bufferBytes = read.Integer("lake:bufferBytes", 16L << 20, 1024, 1L << 30);
+        var bufferSeconds = read.Integer("lake:bufferSeconds", 10, 1, 900);
+        var maxOpen = (int)read.Integer("lake:maxOpenPartitions", 16, 1, 500);
+        var codec = read.Choice("lake:codec", LakeCodec.Snappy);
+        var s3Set = read.IsSet("lake:s3");
+        var bucket = read.String("lake:s3:bucket", "");
+        var prefix = read.String("lake:s3:prefix", "");
+        var serviceUrl = read.Parsed<Uri?>("lake:s3:serviceUrl", null, ParseEndpoint, "expected an http(s) URL of an S3-API server such as http://127.0.0.1:4568");
+        var region = read.String("lake:s3:region", "");
+        LakeS3Config? s3 = null;
+        if (mode == LakeMode.Direct)
+        {
+            if (bucket.Length == 0)
+            {
+                read.Fail("lake:s3:bucket", "", "lake.mode is direct, which uploads the lake to S3; set lake.s3.bucket to the bucket's name (or set lake.mode to local)");
+            }
+            else if (!IsBucketName(bucket))
+            {
+                read.Fail("lake:s3:bucket", bucket, "expected an S3 bucket name: 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit");
+            }
+
+            s3 = new LakeS3Config(bucket, NormalizePrefix(read, prefix), serviceUrl, region.Length == 0 ? null : region);
+        }
+        else if (s3Set)
+        {
+            var given = new[] { ("bucket", bucket.Length > 0), ("prefix", prefix.Length > 0), ("serviceUrl", serviceUrl is not null), ("region", region.Length > 0) }
+                .Where(k => k.Item2)
+                .Select(k => $"lake.s3.{k.Item1} (GATEWAY__LAKE__S3__{k.Item1.ToUpperInvariant()})");
+            read.Fail("lake:mode", mode.ToString().ToLowerInvariant(), $"{(given.Any() ? string.Join(", ", given) : "lake.s3.* settings")} given but the lake is local; set lake.mode to direct to upload it to S3, or remove them");
+        }
+
+        return new LakeConfig(mode, bufferBytes, TimeSpan.FromSeconds(bufferSeconds), maxOpen, codec, s3);
+    }
+
+    // S3's rules for new buckets (no upper case or underscores); dotted names are allowed, path-style addressing copes with them.
+    private static bool IsBucketName(string name) =>
+        name.Length is >= 3 and <= 63
+        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-')
+        && char.IsAsciiLetterOrDigit(name[0]) && char.IsAsciiLetterOrDigit(name[^1])
+        && !name.Contains("..", StringComparison.Ordinal);
+
+    // A folder of the bucket: "lake" and "lake/" both mean the folder lake/.
+    private static string NormalizePrefix(ConfigReader read, string prefix)
+    {
+        if (prefix.Length == 0)
+        {
+            return "";
+        }
+
+        if (prefix.StartsWith('/') || prefix.Contains("//", StringComparison.Ordinal) || prefix.Split('/').Any(p => p is "." or ".."))
+        {
+            read.Fail("lake:s3:prefix", prefix, "expected a key prefix such as 'lake/' or 'analytics/gateway/': no leading '/', no empty, '.' or '..' segments");
+            return "";
+        }
+
+        return prefix.EndsWith('/') ? prefix : prefix + "/";
     }
 
     private static KinesisConfig ReadKinesis(ConfigReader read, int shardCount, out bool anySet)
@@ -241,6 +309,37 @@ internal enum StreamKind
 /// <param name="CreateIfMissing">Create the stream (with stream.shards shards) when it does not exist.</param>
 /// <param name="ShardCount">Shards of a created stream.</param>
 internal sealed record KinesisConfig(Uri? Endpoint, string? Region, string StreamName, string AggregatedStreamName, bool CreateIfMissing, int ShardCount);
+
+/// <summary>Where the lake stage writes: the local folder <c>data/lake</c>, or S3 (Firehose's direct sink, with our writer).</summary>
+internal enum LakeMode
+{
+    Local,
+    Direct,
+}
+
+/// <summary>Page compression of the lake's files (<c>lake.codec</c>).</summary>
+internal enum LakeCodec
+{
+    Snappy,
+    Gzip,
+    None,
+}
+
+/// <summary>Settings of the lake stage (<c>lake.*</c>).</summary>
+/// <param name="Mode">local or direct.</param>
+/// <param name="BufferBytes">A partition's file is finished at this size.</param>
+/// <param name="BufferTime">A partition's file is finished this long after its first row.</param>
+/// <param name="MaxOpenPartitions">Most partitions buffering at once.</param>
+/// <param name="Codec">Page compression.</param>
+/// <param name="S3">Where direct mode uploads; null when local.</param>
+internal sealed record LakeConfig(LakeMode Mode, long BufferBytes, TimeSpan BufferTime, int MaxOpenPartitions, LakeCodec Codec, LakeS3Config? S3);
+
+/// <summary>The lake's place in S3 (<c>lake.s3.*</c>).</summary>
+/// <param name="Bucket">The bucket.</param>
+/// <param name="Prefix">Key prefix of the lake's root: "" or a folder ending in '/'.</param>
+/// <param name="ServiceUrl">An S3-API server (s3rver, MinIO, LocalStack); null for AWS.</param>
+/// <param name="Region">The region to sign for; null takes it from the AWS chain (us-east-1 with a service URL).</param>
+internal sealed record LakeS3Config(string Bucket, string Prefix, Uri? ServiceUrl, string? Region);
 
 /// <summary>Settings of the enrich stage (<c>enrich.*</c>).</summary>
 /// <param name="VisitorSecret">The visitor-id key from <c>enrich.visitorSecret</c>; null to use (or create) the key file under the data directory.</param>

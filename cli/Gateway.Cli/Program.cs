@@ -5,4 +5,6 @@ var root = new RootCommand("Gateway: a first-party beacon pipeline (pixel edge, 
 root.Subcommands.Add(UpCommand.Create());
 root.Subcommands.Add(StreamCommand.Create());
 root.Subcommands.Add(KplCommand.Create());
+root.Subcommands.Add(ReplayCommand.Create());
+root.Subcommands.Add(ParquetCommand.Create());
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Gateway.Edge;
+using Gateway.Parquet.Lake;
 using Gateway.Processing.Enrichment;
 using Gateway.Streams;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,7 @@ internal static class UpCommand
         {
             Description = "Kinesis-API endpoint for --stream kinesis (kinesalite, LocalStack); omit for AWS; same as stream.kinesis.endpoint",
         };
-        var command = new Command("up", "Run the local pipeline: pixel edge on Kestrel, the raw and aggregated streams (embedded under the data directory, or Kinesis), and the aggregate and enrich stages (events and bad-rows, embedded).") { config, stream, endpoint };
+        var command = new Command("up", "Run the local pipeline: pixel edge on Kestrel, the raw and aggregated streams (embedded under the data directory, or Kinesis), the aggregate and enrich stages (events and bad-rows, embedded), and the lake stage (Hive-partitioned Parquet under the data directory, or S3).") { config, stream, endpoint };
         command.SetAction((result, ct) =>
         {
             var overrides = new Dictionary<string, string?>
@@ -99,12 +100,23 @@ internal static class UpCommand
                     return ex.ExitCode;
                 }
 
-                return await RunStagesAsync(config, streams, enriched, enricher, keyLine, stop.Token, cancellationToken).ConfigureAwait(false);
+                ILakeStore lakeStore;
+                try
+                {
+                    lakeStore = LakeStage.Store(config);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+                {
+                    await Console.Error.WriteLineAsync($"cannot open the lake ({LakeStage.Describe(config)}): {ex.Message}").ConfigureAwait(false);
+                    return 1;
+                }
+
+                return await RunStagesAsync(config, streams, enriched, enricher, keyLine, lakeStore, stop.Token, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task<int> RunStagesAsync(GatewayConfig config, PipelineStreams streams, EnrichedStreams enriched, EventEnricher enricher, string keyLine, CancellationToken stop, CancellationToken cancellationToken)
+    private static async Task<int> RunStagesAsync(GatewayConfig config, PipelineStreams streams, EnrichedStreams enriched, EventEnricher enricher, string keyLine, ILakeStore lakeStore, CancellationToken stop, CancellationToken cancellationToken)
     {
         var checkpoints = new FileCheckpointStore(config.CheckpointDirectory);
         var aggregate = new StreamConsumer(
@@ -125,6 +137,19 @@ internal static class UpCommand
             checkpoints,
             enrichment,
             new StreamConsumerOptions { OnFailure = (shard, error, retryIn) => ReportFailure("enrich", shard, error, retryIn) });
+        // Staged files of an earlier process that stopped before committing them: their rows are read again below.
+        var leftovers = LakeStage.RemoveLeftovers(lakeStore);
+        var lake = new LakeStage(
+            LakeStage.WriterOptions(config),
+            lakeStore,
+            enriched.Events,
+            enriched.BadRows,
+            checkpoints,
+            new LakeStageOptions
+            {
+                // The error only: rows carry event data, which stays out of logs.
+                OnFailure = (what, error, retryIn) => Console.Error.WriteLine($"gateway up: lake stage: {what} failed ({error.GetType().Name}: {error.Message}); retrying in {retryIn.TotalSeconds:0.#} s"),
+            });
 
         string[] banner =
         [
@@ -133,13 +158,18 @@ internal static class UpCommand
                 + (config.Kinesis is null ? "" : " (local, also with the Kinesis raw and aggregated streams)")
                 + $"; repeated event ids within {config.Enrich.DedupWindow.TotalSeconds:0} s are dropped (up to {config.Enrich.DedupCapacity} ids remembered)",
             keyLine,
+            $"gateway up: lake stage: events, bad-rows → Parquet in {LakeStage.Describe(config)} (events/, bad_rows/ by event hour, year=/month=/day=/hour=); "
+                + $"a file per partition every {config.Lake.BufferTime.TotalSeconds:0} s or {config.Lake.BufferBytes} bytes, {config.Lake.Codec.ToString().ToLowerInvariant()}, at most {config.Lake.MaxOpenPartitions} partitions open"
+                + (leftovers > 0 ? $"; removed {leftovers} staged file(s) an earlier stop left behind" : ""),
         ];
 
         using var halt = new CancellationTokenSource();
         using var drainAggregate = new CancellationTokenSource();
         using var drainEnrich = new CancellationTokenSource();
+        using var drainLake = new CancellationTokenSource();
         var aggregating = aggregate.RunAsync(halt.Token, drainAggregate.Token);
         var enriching = enrich.RunAsync(halt.Token, drainEnrich.Token);
+        var storing = lake.RunAsync(halt.Token, drainLake.Token);
         try
         {
             var code = await ServeAsync(config, streams, banner, stop, cancellationToken).ConfigureAwait(false);
@@ -156,12 +186,18 @@ internal static class UpCommand
             await DrainAsync("aggregate", aggregating, "aggregated").ConfigureAwait(false);
             await drainEnrich.CancelAsync().ConfigureAwait(false);
             await DrainAsync("enrich", enriching, "enriched").ConfigureAwait(false);
+            // Every buffered partition is committed and checkpointed before the process exits.
+            await drainLake.CancelAsync().ConfigureAwait(false);
+            await DrainAsync("lake", storing, "written to the lake").ConfigureAwait(false);
             await halt.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(aggregating, enriching).ConfigureAwait(false);
+            await Task.WhenAll(aggregating, enriching, storing).ConfigureAwait(false);
 
             // Counts only: rows carry event data, which stays out of logs.
             var counts = enrichment.Counts;
             Console.WriteLine($"gateway up: enrich stage wrote {counts.Events} event(s) and {counts.BadRows} bad row(s), dropped {counts.Duplicates} duplicate(s); user-agent cache {counts.UserAgentCacheHits} hit(s), {counts.UserAgentCacheMisses} miss(es)");
+            var stored = lake.Stats;
+            Console.WriteLine($"gateway up: lake stage committed {stored.Events.Rows} event(s) in {stored.Events.Files} file(s) and {stored.BadRows.Rows} bad row(s) in {stored.BadRows.Files} file(s), {stored.Bytes} bytes; dropped {stored.DuplicatesDropped} duplicate(s)"
+                + (stored.BufferedRows > 0 ? $"; {stored.BufferedRows} row(s) not committed are read again on the next start" : ""));
         }
 
         Console.WriteLine("gateway up: stopped cleanly");

@@ -161,6 +161,66 @@ public static class EventRowJson
         return row;
     }
 
+    /// <summary>Reads a bad row written by <see cref="Write(BadRow, IBufferWriter{byte})"/>; unknown members are skipped.</summary>
+    /// <exception cref="JsonException">The bytes are not a JSON object with a <c>time</c> and string columns.</exception>
+    public static BadRow ReadBadRow(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("a bad row is a JSON object");
+        }
+
+        var row = new BadRow();
+        var hasTime = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            var escaped = reader.ValueIsEscaped;
+            reader.Read();
+            try
+            {
+                if (!escaped && name.SequenceEqual("time"u8))
+                {
+                    row.Time = ReadTime(ref reader);
+                    hasTime = true;
+                }
+                else if (!escaped && name.SequenceEqual("stage"u8))
+                {
+                    row.Stage = reader.GetString() ?? "";
+                }
+                else if (!escaped && name.SequenceEqual("reason"u8))
+                {
+                    row.Reason = reader.GetString() ?? "";
+                }
+                else if (!escaped && name.SequenceEqual("message"u8))
+                {
+                    row.Message = reader.GetString() ?? "";
+                }
+                else if (!escaped && name.SequenceEqual("raw"u8))
+                {
+                    row.Raw = reader.GetString() ?? "";
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentNullException)
+            {
+                throw new JsonException($"bad-row member {System.Text.Encoding.UTF8.GetString(name)}: {e.Message}", e);
+            }
+        }
+
+        if (!hasTime)
+        {
+            throw new JsonException("a bad row needs its time");
+        }
+
+        row.Partition = PartitionKeys.From(row.Time);
+        return row;
+    }
+
     private static Utf8JsonWriter Writer(IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
