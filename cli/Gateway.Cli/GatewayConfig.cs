@@ -179,6 +179,11 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
         var bufferBytes = read.Integer("lake:bufferBytes", 16L << 20, 1024, 1L << 30);
         var bufferSeconds = read.Integer("lake:bufferSeconds", 10, 1, 900);
         var maxOpen = (int)read.Integer("lake:maxOpenPartitions", 16, 1, 500);
+        var maxBuffered = read.Integer("lake:maxBufferedBytes", Math.Max(64L << 20, bufferBytes), 1024, 16L << 30);
+        if (maxBuffered < bufferBytes)
+        {
+            read.Fail("lake:maxBufferedBytes", maxBuffered.ToString(System.Globalization.CultureInfo.InvariantCulture), $"must be at least lake.bufferBytes ({bufferBytes}), since one partition's file alone holds that much; raise it or lower lake.bufferBytes");
+        }
         var codec = read.Choice("lake:codec", LakeCodec.Snappy);
         var s3Set = read.IsSet("lake:s3");
         var bucket = read.String("lake:s3:bucket", "");
@@ -207,7 +212,7 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
             read.Fail("lake:mode", mode.ToString().ToLowerInvariant(), $"{(given.Any() ? string.Join(", ", given) : "lake.s3.* settings")} given but the lake is local; set lake.mode to direct to upload it to S3, or remove them");
         }
 
-        return new LakeConfig(mode, bufferBytes, TimeSpan.FromSeconds(bufferSeconds), maxOpen, codec, s3);
+        return new LakeConfig(mode, bufferBytes, TimeSpan.FromSeconds(bufferSeconds), maxOpen, maxBuffered, codec, s3);
     }
 
     // S3's rules for new buckets (no upper case or underscores); dotted names are allowed, path-style addressing copes with them.
@@ -330,9 +335,10 @@ internal enum LakeCodec
 /// <param name="BufferBytes">A partition's file is finished at this size.</param>
 /// <param name="BufferTime">A partition's file is finished this long after its first row.</param>
 /// <param name="MaxOpenPartitions">Most partitions buffering at once.</param>
+/// <param name="MaxBufferedBytes">Most bytes buffered across the open partitions.</param>
 /// <param name="Codec">Page compression.</param>
 /// <param name="S3">Where direct mode uploads; null when local.</param>
-internal sealed record LakeConfig(LakeMode Mode, long BufferBytes, TimeSpan BufferTime, int MaxOpenPartitions, LakeCodec Codec, LakeS3Config? S3);
+internal sealed record LakeConfig(LakeMode Mode, long BufferBytes, TimeSpan BufferTime, int MaxOpenPartitions, long MaxBufferedBytes, LakeCodec Codec, LakeS3Config? S3);
 
 /// <summary>The lake's place in S3 (<c>lake.s3.*</c>).</summary>
 /// <param name="Bucket">The bucket.</param>

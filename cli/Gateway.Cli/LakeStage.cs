@@ -63,6 +63,7 @@ internal sealed partial class LakeStage
         BufferBytes = config.Lake.BufferBytes,
         BufferTime = config.Lake.BufferTime,
         MaxOpenPartitions = config.Lake.MaxOpenPartitions,
+        MaxBufferedBytes = config.Lake.MaxBufferedBytes,
         Codec = config.Lake.Codec switch
         {
             LakeCodec.Gzip => ParquetCodec.Gzip,

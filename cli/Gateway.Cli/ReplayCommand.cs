@@ -78,7 +78,7 @@ internal static class ReplayCommand
                 inputs.Add(ReplayInput.Open(path));
             }
 
-            // Hashing the input (for the file names) overlaps with compiling the rule sets, which keeps one core busy.
+            // Hashing the input (for the file names) overlaps with loading the rule sets.
             var nameSeed = paths.Contains("-") ? Task.FromResult<string?>(null) : Task.Run<string?>(() => NameSeed(paths), CancellationToken.None);
             EventEnricher enricher;
             try

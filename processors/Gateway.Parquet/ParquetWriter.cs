@@ -139,6 +139,13 @@ public sealed partial class ParquetWriter : IAsyncDisposable, IDisposable
         }
 
         var writer = Take<ByteArrayColumnWriter>(column, "string");
+        var recent = writer.TryAppendRecent(value);
+        if (recent >= 0)
+        {
+            BufferedBytes += recent;
+            return;
+        }
+
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
         if (_utf8.Length < max)
         {
@@ -148,6 +155,7 @@ public sealed partial class ParquetWriter : IAsyncDisposable, IDisposable
         // Lone surrogates become U+FFFD, so the bytes are always valid UTF-8.
         var length = Encoding.UTF8.GetBytes(value, _utf8);
         BufferedBytes += writer.Append(_utf8.AsSpan(0, length));
+        writer.Remember(value);
     }
 
     /// <summary>Sets a TIMESTAMP_MILLIS column (the instant, truncated to milliseconds).</summary>

@@ -16,7 +16,7 @@ public sealed class LakeConfigTests : IDisposable
     {
         var config = Load(("GATEWAY__DATADIR", _dir.FullName));
 
-        Assert.Equal(new LakeConfig(LakeMode.Local, 16L << 20, TimeSpan.FromSeconds(10), 16, LakeCodec.Snappy, null), config.Lake);
+        Assert.Equal(new LakeConfig(LakeMode.Local, 16L << 20, TimeSpan.FromSeconds(10), 16, 64L << 20, LakeCodec.Snappy, null), config.Lake);
         Assert.Equal(Path.Combine(config.DataDirectory, "lake"), config.LakeDirectory);
         var options = LakeStage.WriterOptions(config);
         Assert.Equal((16L << 20, TimeSpan.FromSeconds(10), 16, ParquetCodec.Snappy, config.Enrich.DedupWindow), (options.BufferBytes, options.BufferTime, options.MaxOpenPartitions, options.Codec, options.DedupWindow));
@@ -27,10 +27,12 @@ public sealed class LakeConfigTests : IDisposable
     [Fact]
     public void Lake_settings_are_read_from_variables()
     {
-        var config = Load(("GATEWAY__LAKE__BUFFERBYTES", "1048576"), ("GATEWAY__LAKE__BUFFERSECONDS", "60"), ("GATEWAY__LAKE__MAXOPENPARTITIONS", "4"), ("GATEWAY__LAKE__CODEC", "gzip"));
+        var config = Load(("GATEWAY__LAKE__BUFFERBYTES", "1048576"), ("GATEWAY__LAKE__BUFFERSECONDS", "60"), ("GATEWAY__LAKE__MAXOPENPARTITIONS", "4"), ("GATEWAY__LAKE__MAXBUFFEREDBYTES", "8388608"), ("GATEWAY__LAKE__CODEC", "gzip"));
 
-        Assert.Equal(new LakeConfig(LakeMode.Local, 1 << 20, TimeSpan.FromMinutes(1), 4, LakeCodec.Gzip, null), config.Lake);
-        Assert.Equal(ParquetCodec.Gzip, LakeStage.WriterOptions(config).Codec);
+        Assert.Equal(new LakeConfig(LakeMode.Local, 1 << 20, TimeSpan.FromMinutes(1), 4, 8 << 20, LakeCodec.Gzip, null), config.Lake);
+        Assert.Equal((ParquetCodec.Gzip, 8L << 20), (LakeStage.WriterOptions(config).Codec, LakeStage.WriterOptions(config).MaxBufferedBytes));
+        // A larger file size raises the default total with it.
+        Assert.Equal(256L << 20, Load(("GATEWAY__LAKE__BUFFERBYTES", "268435456")).Lake.MaxBufferedBytes);
         Assert.Equal(ParquetCodec.Uncompressed, LakeStage.WriterOptions(Load(("GATEWAY__LAKE__CODEC", "none"))).Codec);
     }
 
@@ -57,6 +59,8 @@ public sealed class LakeConfigTests : IDisposable
     [InlineData("GATEWAY__LAKE__BUFFERSECONDS", "901", "expected a whole number from 1 to 900")]
     [InlineData("GATEWAY__LAKE__BUFFERSECONDS", "0", "lake.bufferSeconds")]
     [InlineData("GATEWAY__LAKE__MAXOPENPARTITIONS", "0", "expected a whole number from 1 to 500")]
+    // Below the default lake.bufferBytes of 16 MiB.
+    [InlineData("GATEWAY__LAKE__MAXBUFFEREDBYTES", "1048576", "must be at least lake.bufferBytes (16777216)")]
     // S3 settings without direct mode would silently do nothing.
     [InlineData("GATEWAY__LAKE__S3__BUCKET", "analytics-lake", "set lake.mode to direct")]
     [InlineData("GATEWAY__LAKE__BUFERSECONDS", "5", "did you mean 'lake.bufferSeconds'")]

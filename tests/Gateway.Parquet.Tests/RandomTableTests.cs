@@ -71,6 +71,7 @@ public sealed class RandomTableTests
                 (2, ArbMap.Default.GeneratorFor<long>().Select(BitConverter.Int64BitsToDouble)),
                 (3, ArbMap.Default.GeneratorFor<double>())).Select(d => (object)d),
             "string" => Gen.Frequency(
+                // Literals are interned: the same instances repeat, as pooled values do, through the writer's by-identity path.
                 (3, Gen.Elements("a", "b", "DE", "US", "FR", string.Empty)),
                 (2, Gen.ArrayOf(Gen.Elements('a', 'z', 'é', 'ß', '中', '\uFF5E', '0', ' ', '\n'))
                     .Select(chars => new string(chars))),

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Gateway.Parquet.Internal;
 
@@ -19,6 +20,13 @@ internal sealed class ByteArrayColumnWriter : ColumnWriter
     private ByteArrayDictionary? _dictionary;
     private int _lastStart;
     private int _valueCount;
+
+    // Recently written strings by identity, with their dictionary index: pooled values (pixel ids, countries, browser
+    // names) arrive as the same instance row after row, and a hit skips UTF-8 encoding, hashing and the probe.
+    // Valid while the dictionary is: cleared with it on Reset; unused once the chunk fell back to PLAIN.
+    private const int RecentSlots = 64;
+    private readonly string?[] _recentStrings = new string?[RecentSlots];
+    private readonly int[] _recentIndices = new int[RecentSlots];
 
     public ByteArrayColumnWriter(ParquetColumn column, bool useDictionary, int dictionaryLimit)
         : base(column)
@@ -57,6 +65,41 @@ internal sealed class ByteArrayColumnWriter : ColumnWriter
         return level + 4 + value.Length;
     }
 
+    /// <summary>
+    /// Buffers <paramref name="value"/> when this very string instance was written recently and the chunk is still
+    /// dictionary-encoded; returns the change in buffered bytes, or -1 when the caller must encode and
+    /// <see cref="Append"/> it (then <see cref="Remember"/> it).
+    /// </summary>
+    public long TryAppendRecent(string value)
+    {
+        if (_dictionary is null)
+        {
+            return -1;
+        }
+
+        var slot = RuntimeHelpers.GetHashCode(value) & (RecentSlots - 1);
+        if (!ReferenceEquals(_recentStrings[slot], value))
+        {
+            return -1;
+        }
+
+        var level = AddPresent();
+        _valueCount++;
+        _indices.Add(_recentIndices[slot]);
+        return level + 4;
+    }
+
+    /// <summary>Notes that <paramref name="value"/> was just appended (as its UTF-8), for <see cref="TryAppendRecent"/>.</summary>
+    public void Remember(string value)
+    {
+        if (_dictionary is not null)
+        {
+            var slot = RuntimeHelpers.GetHashCode(value) & (RecentSlots - 1);
+            _recentStrings[slot] = value;
+            _recentIndices[slot] = _indices[_indices.Length - 1];
+        }
+    }
+
     public override ColumnChunkMetadata WriteChunk(ChunkEncoder encoder, long fileOffset)
     {
         encoder.BeginChunk(Column, fileOffset);
@@ -73,6 +116,7 @@ internal sealed class ByteArrayColumnWriter : ColumnWriter
         _plain.Clear();
         _valueCount = 0;
         _lastStart = 0;
+        Array.Clear(_recentStrings);
         if (_dictionaryEnabled)
         {
             _dictionary ??= new ByteArrayDictionary();

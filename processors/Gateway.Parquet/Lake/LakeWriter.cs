@@ -6,7 +6,9 @@ namespace Gateway.Parquet.Lake;
 /// <summary>
 /// Writes event rows and bad rows into the lake with Firehose's semantics: one Parquet file per Hive partition
 /// (<c>year/month/day/hour</c> of the event time, UTC) at a time, finished when it reaches
-/// <see cref="LakeWriterOptions.BufferBytes"/> or is <see cref="LakeWriterOptions.BufferTime"/> old, then committed
+/// <see cref="LakeWriterOptions.BufferBytes"/> or is <see cref="LakeWriterOptions.BufferTime"/> old (or to keep the
+/// open partitions within <see cref="LakeWriterOptions.MaxOpenPartitions"/> and
+/// <see cref="LakeWriterOptions.MaxBufferedBytes"/>), then committed
 /// through an <see cref="ILakeStore"/> so that it appears whole or not at all.
 /// </summary>
 /// <remarks>
@@ -51,6 +53,9 @@ public sealed partial class LakeWriter : IAsyncDisposable
     private long _highestPosition = -1;
     private long _durableThrough = -1;
     private long _bufferedRows;
+
+    // Σ Size over _open, kept as rows arrive, for MaxBufferedBytes.
+    private long _openBytes;
     private long _commitFailures;
     private int _openCount;
     private int _pendingCount;
@@ -122,6 +127,11 @@ public sealed partial class LakeWriter : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.BufferTime, "BufferTime must be zero or more, or Timeout.InfiniteTimeSpan for size-only flushing");
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxOpenPartitions, 1, nameof(options));
+        if (options.MaxBufferedBytes < options.BufferBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxBufferedBytes, $"MaxBufferedBytes ({options.MaxBufferedBytes}) must be at least BufferBytes ({options.BufferBytes}): one partition's file alone may hold that much");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(options.DedupCapacity, 1, nameof(options));
         if (string.IsNullOrEmpty(options.FilePrefix) || options.FilePrefix.AsSpan().ContainsAnyExcept(FilePrefixChars))
         {
@@ -149,8 +159,9 @@ public sealed partial class LakeWriter : IAsyncDisposable
         try
         {
             var file = FileFor(new PartitionId(LakeTable.Events, PartitionKeys.From(row.EventTime)), sourcePosition);
+            var before = file.Size;
             LakeTables.WriteRow(file.Writer, row);
-            Added(file, sourcePosition);
+            Added(file, sourcePosition, before);
         }
         catch
         {
@@ -169,8 +180,9 @@ public sealed partial class LakeWriter : IAsyncDisposable
         try
         {
             var file = FileFor(new PartitionId(LakeTable.BadRows, PartitionKeys.From(row.Time)), sourcePosition);
+            var before = file.Size;
             LakeTables.WriteRow(file.Writer, row);
-            Added(file, sourcePosition);
+            Added(file, sourcePosition, before);
         }
         catch
         {
@@ -216,6 +228,7 @@ public sealed partial class LakeWriter : IAsyncDisposable
         }
 
         _open.Clear();
+        _openBytes = 0;
         _sealed.Clear();
         _pending.Clear();
         StagedFiles.ReleaseLock(_store.StagingDirectory, _id, _lock);
@@ -275,13 +288,16 @@ public sealed partial class LakeWriter : IAsyncDisposable
 
         file = new PartitionFile(id.Table, id.Keys, path, stream, writer, sourcePosition, _time.GetUtcNow());
         _open.Add(id, file);
+        _openBytes += file.Size;
         Volatile.Write(ref _openCount, _open.Count);
         return file;
     }
 
-    private void Added(PartitionFile file, long sourcePosition)
+    private void Added(PartitionFile file, long sourcePosition, long sizeBefore)
     {
         file.Rows++;
+        file.LastPosition = sourcePosition;
+        _openBytes += file.Size - sizeBefore;
         Interlocked.Increment(ref _bufferedRows);
         _highestPosition = sourcePosition;
         if (file.Rows == 1)
@@ -294,6 +310,12 @@ public sealed partial class LakeWriter : IAsyncDisposable
         {
             Seal(file);
         }
+
+        while (_openBytes > _options.MaxBufferedBytes && _open.Count > 0)
+        {
+            // Least recently written: the partition least likely to take more rows soon.
+            Seal(_open.Values.MinBy(f => f.LastPosition)!);
+        }
     }
 
     private void AdvanceHighest(long sourcePosition)
@@ -305,6 +327,7 @@ public sealed partial class LakeWriter : IAsyncDisposable
     private void Seal(PartitionFile file)
     {
         _open.Remove(new PartitionId(file.Table, file.Keys));
+        _openBytes -= file.Size;
         _sealed.Add(file);
         Volatile.Write(ref _openCount, _open.Count);
     }

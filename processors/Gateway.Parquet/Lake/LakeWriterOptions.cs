@@ -14,10 +14,16 @@ public sealed record LakeWriterOptions
 
     /// <summary>
     /// Most partitions taking rows at once. A row for another partition first finishes the one opened longest ago, so a
-    /// late event in an old hour costs a small file of its own instead of keeping that hour open; memory stays at most
-    /// about MaxOpenPartitions × <see cref="BufferBytes"/>.
+    /// late event in an old hour costs a small file of its own instead of keeping that hour open.
     /// </summary>
     public int MaxOpenPartitions { get; init; } = 16;
+
+    /// <summary>
+    /// Most bytes buffered across all open partitions (at least <see cref="BufferBytes"/>; 64 MiB locally). A row that
+    /// takes the total past it finishes the partition written least recently — in time-ordered input the hour that
+    /// just ended — so memory follows this bound rather than MaxOpenPartitions × <see cref="BufferBytes"/>.
+    /// </summary>
+    public long MaxBufferedBytes { get; init; } = 64L << 20;
 
     /// <summary>Compression of the Parquet pages (Firehose's ParquetSerDe default is Snappy).</summary>
     public ParquetCodec Codec { get; init; } = ParquetCodec.Snappy;

@@ -12,7 +12,52 @@ namespace Gateway.Processing.UserAgents;
 internal interface IUapRule<TResult>
     where TResult : class
 {
-    TResult? TryMatch(string userAgent);
+    /// <summary>The rule's result for <paramref name="userAgent"/>; <paramref name="ascii"/> tells whether it is all ASCII.</summary>
+    TResult? TryMatch(string userAgent, bool ascii);
+}
+
+/// <summary>
+/// A rule's regex (interpreted or compiled, see <see cref="UserAgentRegexMode"/>). Before it runs, a text that lacks
+/// what every match contains (<see cref="UapLiteral"/>) is turned away with a few substring searches.
+/// </summary>
+internal sealed class UapPattern
+{
+    private readonly string _pattern;
+    private readonly UapLiteral? _literal;
+    private readonly Regex _regex;
+
+    /// <summary>Builds the regex; throws <see cref="ArgumentException"/> when the pattern is not valid .NET.</summary>
+    public UapPattern(string pattern, RegexOptions options, bool compiled)
+    {
+        _pattern = pattern;
+        _regex = new Regex(pattern, compiled ? options | RegexOptions.Compiled : options);
+        _literal = UapLiteral.For(pattern, (options & RegexOptions.IgnoreCase) != 0);
+    }
+
+    /// <summary>What every match contains, or null when nothing is known.</summary>
+    public UapLiteral? Required => _literal;
+
+    /// <summary>True when the regex was compiled to IL.</summary>
+    public bool IsCompiled => (_regex.Options & RegexOptions.Compiled) != 0;
+
+    /// <summary>
+    /// The regex's match, or <see cref="System.Text.RegularExpressions.Match.Empty"/> straight away when
+    /// <paramref name="input"/> lacks what every match contains (<paramref name="ascii"/>: whether it is all ASCII).
+    /// </summary>
+    public Match Match(string input, bool ascii)
+    {
+        if (_literal is not null && !_literal.Allows(input, ascii))
+        {
+            return System.Text.RegularExpressions.Match.Empty;
+        }
+
+        return _regex.Match(input);
+    }
+
+    /// <summary>The regex's match, without the literal pre-check (for tests that hold the two equal).</summary>
+    public Match MatchWithoutPrecheck(string input) => _regex.Match(input);
+
+    public override string ToString() => _pattern;
 }
 
 internal static class UapTemplate
@@ -71,13 +116,13 @@ internal static class UapTemplate
 }
 
 /// <summary>One entry of user_agent_parsers.</summary>
-internal sealed class BrowserRule(Regex regex, string? family, string? major, string? minor, string? patch, string? patchMinor) : IUapRule<BrowserInfo>
+internal sealed class BrowserRule(UapPattern regex, string? family, string? major, string? minor, string? patch, string? patchMinor) : IUapRule<BrowserInfo>
 {
-    public Regex Regex { get; } = regex;
+    public UapPattern Regex { get; } = regex;
 
-    public BrowserInfo? TryMatch(string userAgent)
+    public BrowserInfo? TryMatch(string userAgent, bool ascii)
     {
-        var match = Regex.Match(userAgent);
+        var match = Regex.Match(userAgent, ascii);
         if (!match.Success)
         {
             return null;
@@ -94,13 +139,13 @@ internal sealed class BrowserRule(Regex regex, string? family, string? major, st
 }
 
 /// <summary>One entry of os_parsers.</summary>
-internal sealed class OperatingSystemRule(Regex regex, string? family, string? major, string? minor, string? patch, string? patchMinor) : IUapRule<OperatingSystemInfo>
+internal sealed class OperatingSystemRule(UapPattern regex, string? family, string? major, string? minor, string? patch, string? patchMinor) : IUapRule<OperatingSystemInfo>
 {
-    public Regex Regex { get; } = regex;
+    public UapPattern Regex { get; } = regex;
 
-    public OperatingSystemInfo? TryMatch(string userAgent)
+    public OperatingSystemInfo? TryMatch(string userAgent, bool ascii)
     {
-        var match = Regex.Match(userAgent);
+        var match = Regex.Match(userAgent, ascii);
         if (!match.Success)
         {
             return null;
@@ -116,13 +161,13 @@ internal sealed class OperatingSystemRule(Regex regex, string? family, string? m
 }
 
 /// <summary>One entry of device_parsers.</summary>
-internal sealed class DeviceRule(Regex regex, string? family, string? brand, string? model) : IUapRule<DeviceInfo>
+internal sealed class DeviceRule(UapPattern regex, string? family, string? brand, string? model) : IUapRule<DeviceInfo>
 {
-    public Regex Regex { get; } = regex;
+    public UapPattern Regex { get; } = regex;
 
-    public DeviceInfo? TryMatch(string userAgent)
+    public DeviceInfo? TryMatch(string userAgent, bool ascii)
     {
-        var match = Regex.Match(userAgent);
+        var match = Regex.Match(userAgent, ascii);
         if (!match.Success)
         {
             return null;

@@ -125,6 +125,48 @@ public sealed partial class LakeWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Past_the_buffered_bytes_bound_the_partition_written_least_recently_is_finished()
+    {
+        await using var writer = LakeWriter.Create(_store, new LakeWriterOptions { BufferBytes = 64 * 1024, MaxBufferedBytes = 64 * 1024 }, _time);
+        var position = 0L;
+        var hour12 = Enumerable.Range(0, 20).Select(i => Some.Event($"h12-{i}", Some.Noon.AddSeconds(i))).ToList();
+        foreach (var row in hour12.Take(10))
+        {
+            writer.Add(row, position++);
+        }
+
+        writer.Add(Some.Event("h13-0", Some.Noon.AddHours(1)), position++);
+        // Hour 12 was opened first but written last: hour 13 is the one to finish.
+        foreach (var row in hour12.Skip(10))
+        {
+            writer.Add(row, position++);
+        }
+
+        var rows = 0;
+        while (writer.Stats.OpenPartitions == 3 || rows == 0)
+        {
+            writer.Add(Some.Event($"h14-{rows}", Some.Noon.AddHours(2).AddSeconds(rows)), position++);
+            rows++;
+            Assert.True(rows < 10_000, "the bound never finished a partition");
+        }
+
+        Assert.Equal(2, writer.Stats.OpenPartitions);
+        await writer.FlushDueAsync();
+        Assert.Equal(["events/year=2024/month=05/day=01/hour=13/"], LakeFiles("events").Select(FolderOf));
+
+        await writer.FlushAllAsync();
+        Assert.Equal(21 + rows, LakeFiles("events").Sum(f => ParquetFileInfo.Read(PathOf(f)).NumRows));
+    }
+
+    [Fact]
+    public void The_buffered_bytes_bound_cannot_be_below_one_file()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => LakeWriter.Create(_store, new LakeWriterOptions { BufferBytes = 1 << 20, MaxBufferedBytes = 1 << 19 }, _time));
+
+        Assert.Contains("MaxBufferedBytes (524288) must be at least BufferBytes (1048576)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failed_commit_keeps_DurableThrough_back_and_the_file_is_retried_not_lost()
     {
         var store = new FailingLakeStore(_store) { FailNextCommits = 2 };

@@ -6,7 +6,7 @@ namespace Gateway.Processing.Tests.UserAgents;
 
 /// <summary>
 /// The upstream uap-core test fixtures saved under UserAgents/data as tab-separated cases, and one parser over the
-/// installed regexes.yaml shared by every test (loading compiles ~1,200 regexes, so it happens once per run).
+/// installed regexes.yaml shared by every test (loading builds ~1,200 regexes, so it happens once per run).
 /// </summary>
 internal static class UapFixtures
 {

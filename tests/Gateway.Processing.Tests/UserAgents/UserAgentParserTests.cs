@@ -16,6 +16,18 @@ public sealed class UserAgentParserTests
     }
 
     [Fact]
+    public void Compiled_rules_answer_as_the_default_interpreted_ones()
+    {
+        var userAgents = UapFixtures.Cases("test_ua.tsv", 4).Select(c => c.UserAgent).Distinct().Take(300).ToArray();
+        var path = UserAgentParser.FindDefaultRegexesPath();
+        var compiled = UserAgentParser.Load(path, UserAgentRegexMode.Compiled);
+
+        Assert.All(compiled.AllPatterns(), p => Assert.True(p.IsCompiled));
+        Assert.All(UapFixtures.Parser.AllPatterns(), p => Assert.False(p.IsCompiled));
+        Assert.Equal(userAgents.Select(UapFixtures.Parser.Parse), userAgents.Select(compiled.Parse));
+    }
+
+    [Fact]
     public void Nothing_matching_is_other_with_no_versions()
     {
         var result = UapFixtures.Parser.Parse("zzzz-not-a-user-agent");

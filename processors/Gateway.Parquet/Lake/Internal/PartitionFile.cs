@@ -21,6 +21,9 @@ internal sealed class PartitionFile(LakeTable table, PartitionKeys keys, string 
 
     public long Rows { get; set; }
 
+    /// <summary>The source position of the latest row, for finishing the partition written least recently.</summary>
+    public long LastPosition { get; set; }
+
     /// <summary>The file's bytes so far: written row groups plus what the Parquet writer holds.</summary>
     public long Size => Writer.BytesWritten + Writer.BufferedBytes;
 
