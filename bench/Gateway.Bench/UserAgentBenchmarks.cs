@@ -49,40 +49,24 @@ public class UserAgentBenchmarks
         }
     }
 
-    /// <summary>Every string runs the full rule lists, as on a cache miss.</summary>
+    /// <summary>Every string runs the rule lists, as on a cache miss.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = 16)]
-    public int ColdParse()
-    {
-        var sum = 0;
-        foreach (var userAgent in Mix)
-        {
-            sum += _parser.Parse(userAgent).Browser.Family.Length;
-        }
-
-        return sum;
-    }
+    public int ColdParse() => ParseMix(_parser.Parse);
 
     /// <summary>The same misses with the default, interpreted regexes.</summary>
     [Benchmark(OperationsPerInvoke = 16)]
-    public int InterpretedColdParse()
-    {
-        var sum = 0;
-        foreach (var userAgent in Mix)
-        {
-            sum += _interpreted.Parse(userAgent).Browser.Family.Length;
-        }
+    public int InterpretedColdParse() => ParseMix(_interpreted.Parse);
 
-        return sum;
-    }
-
-    /// <summary>Every string is already cached; expected 0 B allocated.</summary>
+    /// <summary>Every string is already cached; expected 0 B allocated (the delegate call adds ~1 ns to each lookup).</summary>
     [Benchmark(OperationsPerInvoke = 16)]
-    public int CachedLookup()
+    public int CachedLookup() => ParseMix(_cache.Parse);
+
+    private static int ParseMix(Func<string, UserAgentInfo> parse)
     {
         var sum = 0;
         foreach (var userAgent in Mix)
         {
-            sum += _cache.Parse(userAgent).Browser.Family.Length;
+            sum += parse(userAgent).Browser.Family.Length;
         }
 
         return sum;

@@ -121,7 +121,8 @@ internal sealed class ReplayPipeline(EventEnricher enricher, LakeWriter lake)
                 }
             }
 
-            await lake.FlushDueAsync(cancellationToken).ConfigureAwait(false);
+            // Files finished by this chunk close in the background while the next chunks are added.
+            await lake.CommitClosedAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

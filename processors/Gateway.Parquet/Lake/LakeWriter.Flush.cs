@@ -22,7 +22,31 @@ public sealed partial class LakeWriter
             }
         }
 
-        await CommitFinishedAsync(cancellationToken).ConfigureAwait(false);
+        await CommitFinishedAsync(waitForClosing: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Commits the finished files whose background close is done, without waiting for the others — for a caller that
+    /// keeps adding rows meanwhile (replay). Waits for the oldest close only when more than two are running, so memory
+    /// held by closing files stays bounded.
+    /// </summary>
+    public async ValueTask CommitClosedAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnusable();
+        while (_sealed.Count(f => !f.Closing!.IsCompleted) > MaxClosing)
+        {
+            var oldest = _sealed.Where(f => !f.Closing!.IsCompleted).MinBy(f => f.FirstPosition)!;
+            try
+            {
+                await oldest.Closing!.ConfigureAwait(false);
+            }
+            catch
+            {
+                // Observed and handled below, with the file's rows.
+            }
+        }
+
+        await CommitFinishedAsync(waitForClosing: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Finishes every open partition, then closes and commits every file: after it returns, <see cref="DurableThrough"/> covers every row added.</summary>
@@ -34,30 +58,36 @@ public sealed partial class LakeWriter
             Seal(file);
         }
 
-        await CommitFinishedAsync(cancellationToken).ConfigureAwait(false);
+        await CommitFinishedAsync(waitForClosing: true, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask CommitFinishedAsync(CancellationToken cancellationToken)
+    private async ValueTask CommitFinishedAsync(bool waitForClosing, CancellationToken cancellationToken)
     {
         // Oldest first, so the durable position moves as early as it can.
-        foreach (var file in _sealed.OrderBy(f => f.FirstPosition))
+        foreach (var file in _sealed.OrderBy(f => f.FirstPosition).ToList())
         {
+            if (!waitForClosing && !file.Closing!.IsCompleted)
+            {
+                continue;
+            }
+
             try
             {
-                await file.CloseAsync(KeyFor(file), cancellationToken).ConfigureAwait(false);
+                await file.Closing!.ConfigureAwait(false);
             }
             catch
             {
                 // The rows of this file exist nowhere else now: only a re-read from the checkpoint brings them back.
                 Fault();
+                _sealed.Remove(file);
                 file.Abandon();
                 throw;
             }
 
+            _sealed.Remove(file);
             _pending.Add(file);
         }
 
-        _sealed.Clear();
         Volatile.Write(ref _pendingCount, _pending.Count);
         while (_pending.Count > 0)
         {

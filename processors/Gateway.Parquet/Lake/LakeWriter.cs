@@ -21,8 +21,10 @@ namespace Gateway.Parquet.Lake;
 /// an upstream stage wrote again after its own crash, while this writer keeps running; a repeat written again by a
 /// replay after this writer's own restart is not caught, so readers keep treating <c>event_id</c> as the key.</para>
 /// <para><b>I/O.</b> <see cref="Add(EventRow, long)"/> writes to local staging files only and never waits on the
-/// store; finished files are closed and committed by <see cref="FlushDueAsync"/> and <see cref="FlushAllAsync"/>, which
-/// the caller runs after each batch and when <see cref="NextDueAt"/> comes. A failed commit leaves the file pending
+/// store. A finished file is named and starts closing (encoding, compressing, writing its staged file) on the thread
+/// pool at once; it is committed by <see cref="FlushDueAsync"/> and <see cref="FlushAllAsync"/>, which wait for the
+/// closes and which the caller runs after each batch and when <see cref="NextDueAt"/> comes, or by
+/// <see cref="CommitClosedAsync"/>, which commits only the closes already done. A failed commit leaves the file pending
 /// (and <see cref="DurableThrough"/> behind it) and is retried by the next flush. Any other failure — a row the
 /// Parquet writer rejects, a staging file that cannot be written — leaves the writer <see cref="IsFaulted"/>: dispose
 /// it and read the source again from the last checkpoint.</para>
@@ -37,8 +39,11 @@ public sealed partial class LakeWriter : IAsyncDisposable
     private readonly ParquetWriterOptions _parquetOptions;
     private readonly Dictionary<PartitionId, PartitionFile> _open = [];
 
-    // Full, due or displaced files: no more rows; closed by the next flush.
+    // Full, due or displaced files: no more rows; closing in the background from the moment they are sealed.
     private readonly List<PartitionFile> _sealed = [];
+
+    // Most background closes CommitClosedAsync lets run before it waits for one.
+    private const int MaxClosing = 2;
 
     // Closed and named, not yet committed; committed in order.
     private readonly List<PartitionFile> _pending = [];
@@ -207,14 +212,27 @@ public sealed partial class LakeWriter : IAsyncDisposable
     /// Their rows lie beyond <see cref="DurableThrough"/>, so a caller that checkpointed with it reads them again; call
     /// <see cref="FlushAllAsync"/> first for a clean stop.
     /// </summary>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_disposed)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
         _disposed = true;
+        foreach (var file in _sealed)
+        {
+            try
+            {
+                // A close still writing its staged file must finish before the file is deleted.
+                await file.Closing!.ConfigureAwait(false);
+            }
+            catch
+            {
+                // Its rows are beyond DurableThrough either way; the staged file goes below.
+            }
+        }
+
         foreach (var file in _open.Values.Concat(_sealed).Concat(_pending))
         {
             if (file.Key is null)
@@ -234,7 +252,6 @@ public sealed partial class LakeWriter : IAsyncDisposable
         StagedFiles.ReleaseLock(_store.StagingDirectory, _id, _lock);
         Volatile.Write(ref _openCount, 0);
         Volatile.Write(ref _pendingCount, 0);
-        return ValueTask.CompletedTask;
     }
 
     private static ReadOnlySpan<char> FilePrefixChars => "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
@@ -328,6 +345,8 @@ public sealed partial class LakeWriter : IAsyncDisposable
     {
         _open.Remove(new PartitionId(file.Table, file.Keys));
         _openBytes -= file.Size;
+        // Named now, in sealing order: a partition's files are numbered in the order of their rows.
+        file.StartClose(KeyFor(file));
         _sealed.Add(file);
         Volatile.Write(ref _openCount, _open.Count);
     }

@@ -10,56 +10,62 @@ internal static class PercentCoding
     /// Decodes <paramref name="source"/> into <paramref name="destination"/> (at least as long) and returns the
     /// length written. An invalid escape is copied as is: callers validate first, this only must not fail.
     /// </summary>
-    public static int Decode(ReadOnlySpan<byte> source, Span<byte> destination, bool plusIsSpace)
-    {
-        var written = 0;
-        for (var i = 0; i < source.Length; i++)
-        {
-            var b = source[i];
-            if (b == (byte)'%' && i + 2 < source.Length && HexValue(source[i + 1]) is >= 0 and var high && HexValue(source[i + 2]) is >= 0 and var low)
-            {
-                destination[written++] = (byte)((high << 4) | low);
-                i += 2;
-            }
-            else
-            {
-                destination[written++] = plusIsSpace && b == (byte)'+' ? (byte)' ' : b;
-            }
-        }
-
-        return written;
-    }
+    public static int Decode(ReadOnlySpan<byte> source, Span<byte> destination, bool plusIsSpace) =>
+        DecodeChecked(source, destination, plusIsSpace, stopAtInvalid: false, out _, out _);
 
     /// <summary>
     /// Decodes like <see cref="Decode"/>, checking as it goes: stops at the first <c>%</c> not followed by two hex
     /// digits and gives its index in <paramref name="invalid"/> (else -1). <paramref name="decodesAboveAscii"/> tells
     /// whether some escape stands for a byte of 0x80 or more (only then can ASCII input decode to invalid UTF-8).
     /// </summary>
-    public static int DecodeChecked(ReadOnlySpan<byte> source, Span<byte> destination, bool plusIsSpace, out int invalid, out bool decodesAboveAscii)
+    public static int DecodeChecked(ReadOnlySpan<byte> source, Span<byte> destination, bool plusIsSpace, out int invalid, out bool decodesAboveAscii) =>
+        DecodeChecked(source, destination, plusIsSpace, stopAtInvalid: true, out invalid, out decodesAboveAscii);
+
+    // Runs without '%' (or '+') are found and copied by vectorized searches; only the escapes go byte by byte.
+    private static int DecodeChecked(ReadOnlySpan<byte> source, Span<byte> destination, bool plusIsSpace, bool stopAtInvalid, out int invalid, out bool decodesAboveAscii)
     {
         invalid = -1;
         decodesAboveAscii = false;
         var written = 0;
-        for (var i = 0; i < source.Length; i++)
+        var i = 0;
+        while (i < source.Length)
         {
-            var b = source[i];
-            if (b == (byte)'%')
+            var rest = source[i..];
+            var next = plusIsSpace ? rest.IndexOfAny((byte)'%', (byte)'+') : rest.IndexOf((byte)'%');
+            if (next < 0)
             {
-                int high, low;
-                if (i + 2 >= source.Length || (high = HexValue(source[i + 1])) < 0 || (low = HexValue(source[i + 2])) < 0)
-                {
-                    invalid = i;
-                    return written;
-                }
+                rest.CopyTo(destination[written..]);
+                return written + rest.Length;
+            }
 
+            rest[..next].CopyTo(destination[written..]);
+            written += next;
+            i += next;
+            if (source[i] == (byte)'+')
+            {
+                destination[written++] = (byte)' ';
+                i++;
+                continue;
+            }
+
+            int high, low;
+            if (i + 2 < source.Length && (high = HexValue(source[i + 1])) >= 0 && (low = HexValue(source[i + 2])) >= 0)
+            {
                 decodesAboveAscii |= high >= 8;
                 destination[written++] = (byte)((high << 4) | low);
-                i += 2;
+                i += 3;
+                continue;
             }
-            else
+
+            if (stopAtInvalid)
             {
-                destination[written++] = plusIsSpace && b == (byte)'+' ? (byte)' ' : b;
+                invalid = i;
+                return written;
             }
+
+            // Not an escape: the '%' stays as it is.
+            destination[written++] = (byte)'%';
+            i++;
         }
 
         return written;

@@ -63,38 +63,24 @@ internal sealed class UapLiteral
     /// False when <paramref name="input"/> lacks a requirement, so the regex cannot match. Case-insensitive
     /// requirements are only checked on ASCII input (<paramref name="ascii"/>), for the folding reason above.
     /// </summary>
-    public bool Allows(string input, bool ascii)
+    public bool Allows(string input, bool ascii) =>
+        HasAll(input, _exact, _oneOfExact, StringComparison.Ordinal)
+        && (!ascii || HasAll(input, _anyCase, _oneOfAnyCase, StringComparison.OrdinalIgnoreCase));
+
+    public override string ToString() => string.Join(" & ", Requirements.Select(r => (r.IgnoreCase ? "i" : "") + "(" + string.Join("|", r.Options.Select(o => $"'{o}'")) + ")"));
+
+    // Every text (compared as given) and one of each set (whose comparison is built in).
+    private static bool HasAll(string input, string[] texts, SearchValues<string>[] oneOf, StringComparison comparison)
     {
-        foreach (var text in _exact)
+        foreach (var text in texts)
         {
-            if (!input.Contains(text, StringComparison.Ordinal))
+            if (!input.Contains(text, comparison))
             {
                 return false;
             }
         }
 
-        foreach (var values in _oneOfExact)
-        {
-            if (!input.AsSpan().ContainsAny(values))
-            {
-                return false;
-            }
-        }
-
-        if (!ascii)
-        {
-            return true;
-        }
-
-        foreach (var text in _anyCase)
-        {
-            if (!input.Contains(text, StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-        }
-
-        foreach (var values in _oneOfAnyCase)
+        foreach (var values in oneOf)
         {
             if (!input.AsSpan().ContainsAny(values))
             {
@@ -104,8 +90,6 @@ internal sealed class UapLiteral
 
         return true;
     }
-
-    public override string ToString() => string.Join(" & ", Requirements.Select(r => (r.IgnoreCase ? "i" : "") + "(" + string.Join("|", r.Options.Select(o => $"'{o}'")) + ")"));
 
     // Reads alternatives up to ')' or the end. Null: give up on the pattern.
     private static Parsed? Sequence(string pattern, ref int i)

@@ -336,6 +336,48 @@ public sealed partial class LakeWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Finished_files_close_in_the_background_and_commit_without_waiting_for_a_flush()
+    {
+        await using var writer = LakeWriter.Create(_store, new LakeWriterOptions { BufferBytes = 8 * 1024, BufferTime = TimeSpan.FromHours(1), Codec = ParquetCodec.Uncompressed }, _time);
+        for (var i = 0; i < 100; i++)
+        {
+            writer.Add(Some.Event($"id-{i:D3}", Some.Noon, props: $$"""{"n":"{{i:D3}}{{new string('x', 300)}}"}"""), i);
+        }
+
+        // The closes run on the pool and CommitClosedAsync takes only those already done, so ask until all three are in.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (LakeFiles("events").Count < 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{LakeFiles("events").Count} file(s) committed");
+            await writer.CommitClosedAsync();
+            await Task.Delay(10);
+        }
+
+        var rows = LakeFiles("events").Sum(f => ParquetFileInfo.Read(PathOf(f)).NumRows);
+        Assert.Equal(writer.DurableThrough + 1, rows);
+        Assert.True(writer.Stats.BufferedRows > 0, "the last partition's file is still open");
+
+        await writer.FlushAllAsync();
+        Assert.Equal(100, LakeFiles("events").Sum(f => ParquetFileInfo.Read(PathOf(f)).NumRows));
+        Assert.Equal(99, writer.DurableThrough);
+    }
+
+    [Fact]
+    public async Task Disposing_while_finished_files_are_closing_leaves_no_staged_files()
+    {
+        var writer = LakeWriter.Create(_store, new LakeWriterOptions { BufferBytes = 4 * 1024, BufferTime = TimeSpan.FromHours(1) }, _time);
+        for (var i = 0; i < 200; i++)
+        {
+            writer.Add(Some.Event($"id-{i:D3}", Some.Noon, props: $$"""{"n":"{{i:D3}}{{new string('x', 300)}}"}"""), i);
+        }
+
+        await writer.DisposeAsync();
+
+        Assert.Empty(Directory.EnumerateFiles(_store.Root, "*", SearchOption.AllDirectories));
+        Assert.Equal(-1, writer.DurableThrough);
+    }
+
+    [Fact]
     public async Task Disposing_without_a_flush_commits_nothing_and_leaves_no_staged_files()
     {
         var writer = LakeWriter.Create(_store, time: _time);

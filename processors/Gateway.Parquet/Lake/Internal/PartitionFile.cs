@@ -33,6 +33,15 @@ internal sealed class PartitionFile(LakeTable table, PartitionKeys keys, string 
     /// <summary>Its size once closed.</summary>
     public long Bytes { get; private set; }
 
+    /// <summary>The background close started by <see cref="StartClose"/>; null while the file is open.</summary>
+    public Task? Closing { get; private set; }
+
+    /// <summary>
+    /// Starts <see cref="CloseAsync"/> on the thread pool: encoding, compressing and writing the row group overlap with
+    /// the rows that keep arriving for other files. Nothing else touches this file's writer once it is sealed.
+    /// </summary>
+    public void StartClose(string key) => Closing = Task.Run(() => CloseAsync(key, CancellationToken.None).AsTask());
+
     /// <summary>Writes the footer and closes the staged file under <paramref name="key"/>; durability is the store's job.</summary>
     public async ValueTask CloseAsync(string key, CancellationToken cancellationToken)
     {
