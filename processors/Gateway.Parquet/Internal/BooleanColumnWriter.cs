@@ -1,11 +1,9 @@
 namespace Gateway.Parquet.Internal;
 
 /// <summary>BOOLEAN columns: one byte per value while buffered, bit-packed LSB-first (PLAIN) in the page.</summary>
-internal sealed class BooleanColumnWriter : ColumnWriter
+internal sealed class BooleanColumnWriter : ValueColumnWriter<byte>
 {
     private static ReadOnlySpan<byte> FalseTrue => [0, 1];
-
-    private readonly PooledBuffer<byte> _values = new(1024);
 
     public BooleanColumnWriter(ParquetColumn column)
         : base(column)
@@ -14,14 +12,14 @@ internal sealed class BooleanColumnWriter : ColumnWriter
 
     public int Append(bool value)
     {
-        _values.Add(value ? (byte)1 : (byte)0);
+        Values.Add(value ? (byte)1 : (byte)0);
         return 1 + AddPresent();
     }
 
     public override ColumnChunkMetadata WriteChunk(ChunkEncoder encoder, long fileOffset)
     {
         encoder.BeginChunk(Column, fileOffset);
-        var values = _values.Span;
+        var values = Values.Span;
         var anyFalse = false;
         var anyTrue = false;
         var row = 0;
@@ -49,24 +47,6 @@ internal sealed class BooleanColumnWriter : ColumnWriter
             Min = chunk.HasMinMax ? chunk.Min.ToArray() : null,
             Max = chunk.HasMinMax ? chunk.Max.ToArray() : null,
         });
-    }
-
-    public override void Reset()
-    {
-        base.Reset();
-        _values.Clear();
-    }
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        _values.Dispose();
-    }
-
-    protected override long RemoveLastValue()
-    {
-        _values.Truncate(_values.Length - 1);
-        return 1;
     }
 
     private static StatisticsValues Statistics(long nullCount, bool anyFalse, bool anyTrue) => new(

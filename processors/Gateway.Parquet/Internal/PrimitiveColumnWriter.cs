@@ -9,11 +9,10 @@ namespace Gateway.Parquet.Internal;
 /// INT32, INT64 and DOUBLE columns: values are buffered as they are (the PLAIN encoding on a little-endian machine),
 /// and min/max use the type's signed order; doubles leave NaN out of min/max and count it in nan_count.
 /// </summary>
-internal sealed class PrimitiveColumnWriter<T> : ColumnWriter
+internal sealed class PrimitiveColumnWriter<T> : ValueColumnWriter<T>
     where T : unmanaged, INumber<T>
 {
     private static readonly bool IsFloatingPoint = typeof(T) == typeof(double);
-    private readonly PooledBuffer<T> _values = new(1024);
 
     public PrimitiveColumnWriter(ParquetColumn column)
         : base(column)
@@ -23,14 +22,14 @@ internal sealed class PrimitiveColumnWriter<T> : ColumnWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Append(T value)
     {
-        _values.Add(value);
+        Values.Add(value);
         return Unsafe.SizeOf<T>() + AddPresent();
     }
 
     public override ColumnChunkMetadata WriteChunk(ChunkEncoder encoder, long fileOffset)
     {
         encoder.BeginChunk(Column, fileOffset);
-        var values = _values.Span;
+        var values = Values.Span;
         var chunk = default(MinMax);
         var row = 0;
         var value = 0;
@@ -48,7 +47,7 @@ internal sealed class PrimitiveColumnWriter<T> : ColumnWriter
             value += count;
         }
 
-        var statistics = chunk.Statistics(RowCount - _values.Length);
+        var statistics = chunk.Statistics(RowCount - Values.Length);
         return encoder.EndChunk(Column, RowCount, new ChunkStatistics
         {
             NullCount = statistics.NullCount,
@@ -56,24 +55,6 @@ internal sealed class PrimitiveColumnWriter<T> : ColumnWriter
             Min = statistics.HasMinMax ? statistics.Min.ToArray() : null,
             Max = statistics.HasMinMax ? statistics.Max.ToArray() : null,
         });
-    }
-
-    public override void Reset()
-    {
-        base.Reset();
-        _values.Clear();
-    }
-
-    public override void Dispose()
-    {
-        base.Dispose();
-        _values.Dispose();
-    }
-
-    protected override long RemoveLastValue()
-    {
-        _values.Truncate(_values.Length - 1);
-        return Unsafe.SizeOf<T>();
     }
 
     private readonly struct FixedBits(int bits) : IValueBits
