@@ -44,6 +44,9 @@ internal sealed class ReplayPipeline(EventEnricher enricher, LakeWriter lake)
         // Full: the reader waits for the writer. Cancelled: the reader stops, the writer drains what was read.
         var pending = Channel.CreateBounded<Task<Enriched[]>>(new BoundedChannelOptions(ChunksInFlight) { SingleReader = true, SingleWriter = true });
         var writing = WriteAsync(pending.Reader, cancellationToken);
+        // A failed writer reads no more: without this the reader would wait forever for room in the full channel.
+        using var writerFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ = writing.ContinueWith(_ => writerFailed.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             foreach (var input in inputs)
@@ -59,10 +62,14 @@ internal sealed class ReplayPipeline(EventEnricher enricher, LakeWriter lake)
 
                     Interlocked.Add(ref _lines, chunk.Count);
                     var arrival = input.Arrival;
-                    await pending.Writer.WriteAsync(Task.Run(() => Enrich(chunk, arrival), CancellationToken.None), cancellationToken).ConfigureAwait(false);
+                    await pending.Writer.WriteAsync(Task.Run(() => Enrich(chunk, arrival), CancellationToken.None), writerFailed.Token).ConfigureAwait(false);
                     progress?.Invoke(input);
                 }
             }
+        }
+        catch (OperationCanceledException) when (writing.IsFaulted)
+        {
+            // The writer's own exception is the one to report: awaiting it below throws it.
         }
         finally
         {
