@@ -179,7 +179,7 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
         var bufferBytes = read.Integer("lake:bufferBytes", 16L << 20, 1024, 1L << 30);
         var bufferSeconds = read.Integer("lake:bufferSeconds", 10, 1, 900);
         var maxOpen = (int)read.Integer("lake:maxOpenPartitions", 16, 1, 500);
-        var maxBuffered = read.Integer("lake:maxBufferedBytes", Math.Max(64L << 20, bufferBytes), 1024, 16L << 30);
+        var maxBuffered = read.Integer("lake:maxBufferedBytes", 2 * bufferBytes, 1024, 16L << 30);
         if (maxBuffered < bufferBytes)
         {
             read.Fail("lake:maxBufferedBytes", maxBuffered.ToString(System.Globalization.CultureInfo.InvariantCulture), $"must be at least lake.bufferBytes ({bufferBytes}), since one partition's file alone holds that much; raise it or lower lake.bufferBytes");

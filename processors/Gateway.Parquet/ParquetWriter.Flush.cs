@@ -29,6 +29,7 @@ public sealed partial class ParquetWriter
                 chunks[i] = _columns[i].WriteChunk(_encoder, BytesWritten);
                 _output.Write(_encoder.Output.Span);
                 BytesWritten += _encoder.Output.Length;
+                ReleaseIfLast(i);
             }
 
             EndFlush(chunks);
@@ -63,6 +64,7 @@ public sealed partial class ParquetWriter
                 chunks[i] = _columns[i].WriteChunk(_encoder, BytesWritten);
                 await _output.WriteAsync(_encoder.Output.Memory, ct).ConfigureAwait(false);
                 BytesWritten += _encoder.Output.Length;
+                ReleaseIfLast(i);
             }
 
             EndFlush(chunks);
@@ -92,6 +94,7 @@ public sealed partial class ParquetWriter
 
         try
         {
+            _lastRowGroup = true;
             FlushRowGroup();
             var footer = BuildFooter();
             try
@@ -131,6 +134,7 @@ public sealed partial class ParquetWriter
 
         try
         {
+            _lastRowGroup = true;
             await FlushRowGroupAsync(ct).ConfigureAwait(false);
             var footer = BuildFooter();
             try
@@ -210,13 +214,26 @@ public sealed partial class ParquetWriter
     private void EndFlush(ColumnChunkMetadata[] chunks)
     {
         _rowGroups.Add(new RowGroupMetadata { Columns = chunks, NumRows = _rowsInGroup });
-        foreach (var column in _columns)
+        if (!_lastRowGroup)
         {
-            column.Reset();
+            foreach (var column in _columns)
+            {
+                column.Reset();
+            }
         }
 
         _rowsInGroup = 0;
         BufferedBytes = 0;
+    }
+
+    // While closing, a column's buffers go back to the pool as soon as its last chunk is written, not after the whole
+    // row group: a file being closed then holds less and less, which matters when several close at once (the lake).
+    private void ReleaseIfLast(int column)
+    {
+        if (_lastRowGroup)
+        {
+            _columns[column].Dispose();
+        }
     }
 
     /// <summary>"PAR1" when nothing was written yet, FileMetaData, its length and "PAR1".</summary>

@@ -30,6 +30,9 @@ public sealed partial class ParquetWriter : IAsyncDisposable, IDisposable
     private bool _closed;
     private bool _faulted;
 
+    // Set by Close: the row group being flushed is the file's last, so its columns are released as they are written.
+    private bool _lastRowGroup;
+
     private ParquetWriter(Stream output, ParquetSchema schema, ParquetWriterOptions options, bool leaveOpen)
     {
         _output = output;

@@ -16,7 +16,7 @@ public sealed class LakeConfigTests : IDisposable
     {
         var config = Load(("GATEWAY__DATADIR", _dir.FullName));
 
-        Assert.Equal(new LakeConfig(LakeMode.Local, 16L << 20, TimeSpan.FromSeconds(10), 16, 64L << 20, LakeCodec.Snappy, null), config.Lake);
+        Assert.Equal(new LakeConfig(LakeMode.Local, 16L << 20, TimeSpan.FromSeconds(10), 16, 32L << 20, LakeCodec.Snappy, null), config.Lake);
         Assert.Equal(Path.Combine(config.DataDirectory, "lake"), config.LakeDirectory);
         var options = LakeStage.WriterOptions(config);
         Assert.Equal((16L << 20, TimeSpan.FromSeconds(10), 16, ParquetCodec.Snappy, config.Enrich.DedupWindow), (options.BufferBytes, options.BufferTime, options.MaxOpenPartitions, options.Codec, options.DedupWindow));
@@ -30,9 +30,9 @@ public sealed class LakeConfigTests : IDisposable
         var config = Load(("GATEWAY__LAKE__BUFFERBYTES", "1048576"), ("GATEWAY__LAKE__BUFFERSECONDS", "60"), ("GATEWAY__LAKE__MAXOPENPARTITIONS", "4"), ("GATEWAY__LAKE__MAXBUFFEREDBYTES", "8388608"), ("GATEWAY__LAKE__CODEC", "gzip"));
 
         Assert.Equal(new LakeConfig(LakeMode.Local, 1 << 20, TimeSpan.FromMinutes(1), 4, 8 << 20, LakeCodec.Gzip, null), config.Lake);
-        Assert.Equal((ParquetCodec.Gzip, 8L << 20), (LakeStage.WriterOptions(config).Codec, LakeStage.WriterOptions(config).MaxBufferedBytes));
-        // A larger file size raises the default total with it.
-        Assert.Equal(256L << 20, Load(("GATEWAY__LAKE__BUFFERBYTES", "268435456")).Lake.MaxBufferedBytes);
+        Assert.Equal((ParquetCodec.Gzip, 8L << 20), (LakeStage.WriterOptions(config).Codec, LakeStage.WriterOptions(config).EffectiveMaxBufferedBytes));
+        // The default total is twice the file size.
+        Assert.Equal(512L << 20, Load(("GATEWAY__LAKE__BUFFERBYTES", "268435456")).Lake.MaxBufferedBytes);
         Assert.Equal(ParquetCodec.Uncompressed, LakeStage.WriterOptions(Load(("GATEWAY__LAKE__CODEC", "none"))).Codec);
     }
 

@@ -132,7 +132,7 @@ public sealed partial class LakeWriter : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.BufferTime, "BufferTime must be zero or more, or Timeout.InfiniteTimeSpan for size-only flushing");
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxOpenPartitions, 1, nameof(options));
-        if (options.MaxBufferedBytes < options.BufferBytes)
+        if (options.EffectiveMaxBufferedBytes < options.BufferBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxBufferedBytes, $"MaxBufferedBytes ({options.MaxBufferedBytes}) must be at least BufferBytes ({options.BufferBytes}): one partition's file alone may hold that much");
         }
@@ -328,7 +328,7 @@ public sealed partial class LakeWriter : IAsyncDisposable
             Seal(file);
         }
 
-        while (_openBytes > _options.MaxBufferedBytes && _open.Count > 0)
+        while (_openBytes > _options.EffectiveMaxBufferedBytes && _open.Count > 0)
         {
             // Least recently written: the partition least likely to take more rows soon.
             Seal(_open.Values.MinBy(f => f.LastPosition)!);

@@ -19,11 +19,15 @@ public sealed record LakeWriterOptions
     public int MaxOpenPartitions { get; init; } = 16;
 
     /// <summary>
-    /// Most bytes buffered across all open partitions (at least <see cref="BufferBytes"/>; 64 MiB locally). A row that
-    /// takes the total past it finishes the partition written least recently — in time-ordered input the hour that
-    /// just ended — so memory follows this bound rather than MaxOpenPartitions × <see cref="BufferBytes"/>.
+    /// Most bytes buffered across all open partitions, at least <see cref="BufferBytes"/>; null (the default) means
+    /// twice <see cref="BufferBytes"/>. A row that takes the total past it finishes the partition written least
+    /// recently — in time-ordered input the hour that just ended — so memory follows this bound rather than
+    /// MaxOpenPartitions × <see cref="BufferBytes"/>.
     /// </summary>
-    public long MaxBufferedBytes { get; init; } = 64L << 20;
+    public long? MaxBufferedBytes { get; init; }
+
+    /// <summary>The bound in effect: <see cref="MaxBufferedBytes"/>, or twice <see cref="BufferBytes"/>.</summary>
+    public long EffectiveMaxBufferedBytes => MaxBufferedBytes ?? 2 * BufferBytes;
 
     /// <summary>Compression of the Parquet pages (Firehose's ParquetSerDe default is Snappy).</summary>
     public ParquetCodec Codec { get; init; } = ParquetCodec.Snappy;

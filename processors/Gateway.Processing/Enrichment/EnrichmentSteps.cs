@@ -56,7 +56,6 @@ internal sealed class EnrichmentSteps(EnricherResources resources, VisitorIds vi
         public bool Apply(ref EnrichmentContext context, EventRow row)
         {
             // A "-" cs-uri-query with a query in cs-uri-stem (a hand-made or older line) still yields the parameters.
-            // A "-" cs-uri-query with a query in cs-uri-stem (a hand-made or older line) still yields the parameters.
             using (var query = context.Line.IsEmpty(RealtimeLogField.UriQuery) ? context.Line.QueryFrom(RealtimeLogField.UriStem) : context.Line.Query())
             {
                 TagContract.Extract(query, pool, ref context.Tags);

@@ -164,6 +164,8 @@ public sealed partial class LakeWriterTests : IDisposable
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => LakeWriter.Create(_store, new LakeWriterOptions { BufferBytes = 1 << 20, MaxBufferedBytes = 1 << 19 }, _time));
 
         Assert.Contains("MaxBufferedBytes (524288) must be at least BufferBytes (1048576)", ex.Message, StringComparison.Ordinal);
+        // Unset, the bound is two files' worth.
+        Assert.Equal(2L << 20, new LakeWriterOptions { BufferBytes = 1 << 20 }.EffectiveMaxBufferedBytes);
     }
 
     [Fact]
