@@ -120,6 +120,30 @@ public sealed class LayoutTests
     }
 
     [Fact]
+    public void A_chunk_of_mostly_distinct_values_drops_its_dictionary_early_and_reads_back_the_same()
+    {
+        // 3 000 rows: ids all distinct, cities from eight; the ids' dictionary would fit its 1 MiB page, but at 2 048
+        // values with more than three distinct in four it is not worth keeping.
+        var rows = Enumerable.Range(0, 3_000).Select(i => new object?[] { $"evt-{i:D6}-{i * 7919 % 10007:D5}", $"city-{i % 8}" }).ToList();
+        var table = new TestTable([ParquetColumn.String("id"), ParquetColumn.String("city")], rows);
+        var options = new ParquetWriterOptions();
+        using var directory = new TempDirectory();
+        var path = table.ToFile(directory.Path, "distinct.parquet", options);
+
+        var info = FileChecks.AssertLayoutAndStatistics(table, File.ReadAllBytes(path), options);
+
+        Assert.Null(info.RowGroups[0].Columns[0].DictionaryPageOffset);
+        Assert.NotNull(info.RowGroups[0].Columns[1].DictionaryPageOffset);
+        DuckDbRead.AssertReadBack(table, path);
+        table.AssertReadBack(Hyparquet.Read(path));
+
+        // Below the check's length, distinct values keep their dictionary as before.
+        var few = new TestTable(table.Schema, rows.Take(2_000).ToList());
+        var fewPath = few.ToFile(directory.Path, "few.parquet", options);
+        Assert.NotNull(ParquetFileInfo.Read(fewPath).RowGroups[0].Columns[0].DictionaryPageOffset);
+    }
+
+    [Fact]
     public void Zero_dictionary_bytes_writes_every_chunk_plain()
     {
         var table = MixedTable("string", rows: 100, seed: 9);
