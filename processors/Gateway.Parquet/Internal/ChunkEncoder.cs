@@ -55,17 +55,11 @@ internal sealed class ChunkEncoder : IDisposable
         _dictionaryPageOffset = _fileOffset + Output.Length;
         var compressed = Compress(plainValues);
         var headerStart = Output.Length;
-        var thrift = new ThriftCompactWriter(Output);
-        thrift.WriteI32(1, ParquetFormat.PageDictionary);
-        thrift.WriteI32(2, plainValues.Length);
-        thrift.WriteI32(3, compressed.Length);
+        var thrift = BeginPageHeader(ParquetFormat.PageDictionary, plainValues.Length, compressed.Length);
         thrift.BeginStruct(7);
         thrift.WriteI32(1, count);
         thrift.WriteI32(2, ParquetFormat.EncodingPlain);
-        thrift.EndStruct();
-        thrift.EndStruct();
-        _uncompressedSize += Output.Length - headerStart + plainValues.Length;
-        Output.AddRange(compressed);
+        EndPage(ref thrift, headerStart, plainValues.Length, compressed);
     }
 
     /// <summary>Clears and returns the body buffer of the next data page.</summary>
@@ -96,19 +90,32 @@ internal sealed class ChunkEncoder : IDisposable
         var body = _body.Span;
         var compressed = Compress(body);
         var headerStart = Output.Length;
-        var thrift = new ThriftCompactWriter(Output);
-        thrift.WriteI32(1, ParquetFormat.PageData);
-        thrift.WriteI32(2, body.Length);
-        thrift.WriteI32(3, compressed.Length);
+        var thrift = BeginPageHeader(ParquetFormat.PageData, body.Length, compressed.Length);
         thrift.BeginStruct(5);
         thrift.WriteI32(1, numValues);
         thrift.WriteI32(2, encoding);
         thrift.WriteI32(3, ParquetFormat.EncodingRle);
         thrift.WriteI32(4, ParquetFormat.EncodingRle);
         WriteStatistics(ref thrift, 5, statistics, _deprecatedStatistics && !_byteArrayColumn);
+        EndPage(ref thrift, headerStart, body.Length, compressed);
+    }
+
+    // A PageHeader's type and sizes; the caller adds its page-type header struct.
+    private ThriftCompactWriter BeginPageHeader(int pageType, int uncompressedSize, int compressedSize)
+    {
+        var thrift = new ThriftCompactWriter(Output);
+        thrift.WriteI32(1, pageType);
+        thrift.WriteI32(2, uncompressedSize);
+        thrift.WriteI32(3, compressedSize);
+        return thrift;
+    }
+
+    // Closes the page-type struct and the PageHeader, then appends the (compressed) body after it.
+    private void EndPage(ref ThriftCompactWriter thrift, int headerStart, int uncompressedBodyLength, ReadOnlySpan<byte> compressed)
+    {
         thrift.EndStruct();
         thrift.EndStruct();
-        _uncompressedSize += Output.Length - headerStart + body.Length;
+        _uncompressedSize += Output.Length - headerStart + uncompressedBodyLength;
         Output.AddRange(compressed);
     }
 

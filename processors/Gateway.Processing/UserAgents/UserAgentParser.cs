@@ -102,25 +102,34 @@ public sealed class UserAgentParser
             return Unknown;
         }
 
-        return new UserAgentInfo(ParseBrowser(userAgent), ParseOperatingSystem(userAgent), ParseDevice(userAgent));
+        var ascii = IsAscii(userAgent);
+        return new UserAgentInfo(
+            FirstMatch(_browsers, userAgent, ascii, Unknown.Browser),
+            FirstMatch(_operatingSystems, userAgent, ascii, Unknown.OperatingSystem),
+            FirstMatch(_devices, userAgent, ascii, Unknown.Device));
     }
 
     /// <summary>The browser part only.</summary>
-    public BrowserInfo ParseBrowser(string userAgent) => FirstMatch(_browsers, userAgent, Unknown.Browser);
+    public BrowserInfo ParseBrowser(string userAgent) => FirstMatch(_browsers, userAgent, IsAscii(userAgent), Unknown.Browser);
 
     /// <summary>The operating-system part only.</summary>
-    public OperatingSystemInfo ParseOperatingSystem(string userAgent) => FirstMatch(_operatingSystems, userAgent, Unknown.OperatingSystem);
+    public OperatingSystemInfo ParseOperatingSystem(string userAgent) => FirstMatch(_operatingSystems, userAgent, IsAscii(userAgent), Unknown.OperatingSystem);
 
     /// <summary>The device part only.</summary>
-    public DeviceInfo ParseDevice(string userAgent) => FirstMatch(_devices, userAgent, Unknown.Device);
+    public DeviceInfo ParseDevice(string userAgent) => FirstMatch(_devices, userAgent, IsAscii(userAgent), Unknown.Device);
+
+    // Checked once per parse: case-free literal pre-checks apply only to ASCII text (see UapLiteral.Allows).
+    private static bool IsAscii(string userAgent)
+    {
+        ArgumentNullException.ThrowIfNull(userAgent);
+        return System.Text.Ascii.IsValid(userAgent);
+    }
 
     /// <summary>uap-core's rule: the first rule of the list that matches decides; none matching gives the "Other" result.</summary>
-    private static TResult FirstMatch<TRule, TResult>(TRule[] rules, string userAgent, TResult fallback)
+    private static TResult FirstMatch<TRule, TResult>(TRule[] rules, string userAgent, bool ascii, TResult fallback)
         where TRule : IUapRule<TResult>
         where TResult : class
     {
-        ArgumentNullException.ThrowIfNull(userAgent);
-        var ascii = System.Text.Ascii.IsValid(userAgent);
         foreach (var rule in rules)
         {
             if (rule.TryMatch(userAgent, ascii) is { } result)
