@@ -18,19 +18,11 @@ public static class KplDeaggregator
     /// <param name="outerPartitionKey">The Kinesis record's partition key, reported for a plain record.</param>
     /// <param name="outerExplicitHashKey">The Kinesis record's explicit hash key if known, reported for a plain record only.</param>
     /// <param name="onRecord">Receives each user record.</param>
-    public static DeaggregationResult Deaggregate(ReadOnlySpan<byte> data, string outerPartitionKey, string? outerExplicitHashKey, DeaggregatedRecordHandler onRecord) =>
-        Deaggregate(data, outerPartitionKey, outerExplicitHashKey, onRecord, verifyChecksum: true);
-
-    /// <summary>
-    /// As <see cref="Deaggregate(ReadOnlySpan{byte}, string, string?, DeaggregatedRecordHandler)"/>, optionally without
-    /// recomputing the MD5 trailer. Skip it only for a record this process aggregated itself and never sent anywhere
-    /// (replay): the digest was computed from the same bytes moments ago, and every other check still runs.
-    /// </summary>
-    public static DeaggregationResult Deaggregate(ReadOnlySpan<byte> data, string outerPartitionKey, string? outerExplicitHashKey, DeaggregatedRecordHandler onRecord, bool verifyChecksum)
+    public static DeaggregationResult Deaggregate(ReadOnlySpan<byte> data, string outerPartitionKey, string? outerExplicitHashKey, DeaggregatedRecordHandler onRecord)
     {
         ArgumentNullException.ThrowIfNull(outerPartitionKey);
         ArgumentNullException.ThrowIfNull(onRecord);
-        var check = Inspect(data, verifyChecksum);
+        var check = Inspect(data);
         if (!check.IsAggregated)
         {
             onRecord(new DeaggregatedRecord(outerPartitionKey, outerExplicitHashKey, data, 0, isAggregated: false));
@@ -42,9 +34,7 @@ public static class KplDeaggregator
     }
 
     /// <summary>Checks whether <paramref name="data"/> is a well-formed KPL aggregated record without emitting anything.</summary>
-    public static DeaggregationResult Inspect(ReadOnlySpan<byte> data) => Inspect(data, verifyChecksum: true);
-
-    private static DeaggregationResult Inspect(ReadOnlySpan<byte> data, bool verifyChecksum)
+    public static DeaggregationResult Inspect(ReadOnlySpan<byte> data)
     {
         if (data.Length < KplWire.MagicLength || !data.StartsWith(KplWire.Magic))
         {
@@ -57,14 +47,11 @@ public static class KplDeaggregator
         }
 
         var body = Body(data);
-        if (verifyChecksum)
+        Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
+        MD5.HashData(body, digest);
+        if (!digest.SequenceEqual(data[^KplWire.DigestLength..]))
         {
-            Span<byte> digest = stackalloc byte[MD5.HashSizeInBytes];
-            MD5.HashData(body, digest);
-            if (!digest.SequenceEqual(data[^KplWire.DigestLength..]))
-            {
-                return Plain(NotAggregatedReason.ChecksumMismatch, -1);
-            }
+            return Plain(NotAggregatedReason.ChecksumMismatch, -1);
         }
 
         var reason = AggregatedRecordParser.Validate(body, out var recordCount, out var errorPosition);

@@ -18,23 +18,6 @@ public sealed class KplDeaggregatorTests
     }
 
     [Fact]
-    public void Without_checksum_verification_a_bad_md5_still_deaggregates_but_a_bad_body_does_not()
-    {
-        var blob = Wrap(ValidBody);
-        blob[^1] ^= 0x01;
-        var records = new List<string>();
-
-        var result = KplDeaggregator.Deaggregate(blob, "outer", null, (in DeaggregatedRecord r) => records.Add(Encoding.UTF8.GetString(r.Data)), verifyChecksum: false);
-
-        Assert.Equal(new DeaggregationResult(true, 2, NotAggregatedReason.None, -1), result);
-        Assert.Equal(["one", "two"], records);
-
-        byte[] truncated = [.. Text(1, "pk"), 0x1A, 0x10, 0x08];
-        var broken = KplDeaggregator.Deaggregate(Wrap(truncated), "outer", null, (in DeaggregatedRecord _) => { }, verifyChecksum: false);
-        Assert.Equal(NotAggregatedReason.MalformedProtobuf, broken.Reason);
-    }
-
-    [Fact]
     public void Data_without_the_magic_is_one_plain_record_with_the_outer_keys()
     {
         var data = Encoding.UTF8.GetBytes("just a log line");

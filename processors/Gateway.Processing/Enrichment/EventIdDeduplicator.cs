@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Gateway.Processing.Enrichment;
 
 /// <summary>Drops events whose <c>event_id</c> was already seen within a time window; bounded in memory and thread-safe.</summary>
@@ -73,13 +75,18 @@ public sealed class EventIdDeduplicator
                 Forget(oldest);
             }
 
-            if (_seenAt.TryGetValue(eventId, out var seenAt) && seenAt > expiredBefore)
+            // One hash of the id for both the check and the insert.
+            ref var seenAt = ref CollectionsMarshal.GetValueRefOrAddDefault(_seenAt, eventId, out var known);
+            if (known && seenAt > expiredBefore)
             {
                 Interlocked.Increment(ref _duplicates);
                 return false;
             }
 
-            while (_seenAt.Count >= Capacity && _order.TryDequeue(out var oldest))
+            seenAt = now;
+            _order.Enqueue((eventId, now));
+            // Past capacity the oldest sightings go early; never the one just made, which is the newest in the queue.
+            while (_seenAt.Count > Capacity && _order.TryDequeue(out var oldest))
             {
                 if (Forget(oldest))
                 {
@@ -87,13 +94,25 @@ public sealed class EventIdDeduplicator
                 }
             }
 
-            _seenAt[eventId] = now;
-            _order.Enqueue((eventId, now));
             return true;
         }
     }
 
-    // A queue entry may be stale (the id expired and was seen again, or the clock went back); only the matching sighting is removed.
-    private bool Forget((string Id, long SeenAt) entry) =>
-        _seenAt.TryGetValue(entry.Id, out var seenAt) && seenAt == entry.SeenAt && _seenAt.Remove(entry.Id);
+    // A queue entry may be stale (the id expired and was seen again, or the clock went back); only the matching sighting
+    // is removed. Remove-then-restore hashes the id once for the common case, where the entry matches.
+    private bool Forget((string Id, long SeenAt) entry)
+    {
+        if (!_seenAt.Remove(entry.Id, out var seenAt))
+        {
+            return false;
+        }
+
+        if (seenAt != entry.SeenAt)
+        {
+            _seenAt[entry.Id] = seenAt;
+            return false;
+        }
+
+        return true;
+    }
 }
