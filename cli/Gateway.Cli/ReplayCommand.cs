@@ -9,7 +9,7 @@ using Spectre.Console;
 
 namespace Gateway.Cli;
 
-/// <summary><c>gateway replay</c>: CloudFront real-time log files through aggregate → enrich → lake, for backfills and tests.</summary>
+/// <summary><c>gateway replay</c>: CloudFront real-time log files through enrich → lake, for backfills and tests.</summary>
 internal static class ReplayCommand
 {
     private const int ReadBytes = 1 << 20;
@@ -30,7 +30,7 @@ internal static class ReplayCommand
             Description = "Real-time log files, plain or gzip (detected from the content); - reads standard input",
             Arity = ArgumentArity.OneOrMore,
         };
-        var command = new Command("replay", "Replay CloudFront real-time log lines through the aggregate and enrich stages into the Parquet lake. Re-running the same files rewrites the same lake files instead of adding rows.")
+        var command = new Command("replay", "Replay CloudFront real-time log lines through the enrich stage into the Parquet lake. Re-running the same files rewrites the same lake files instead of adding rows.")
         {
             config, data, fields, files,
         };

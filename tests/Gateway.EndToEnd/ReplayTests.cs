@@ -8,7 +8,7 @@ using Gateway.Tests.Shared;
 
 namespace Gateway.EndToEnd;
 
-/// <summary><c>gateway replay</c>: real-time log files through aggregate → enrich → lake, as a backfill runs it.</summary>
+/// <summary><c>gateway replay</c>: real-time log files through enrich → lake, as a backfill runs it.</summary>
 public sealed class ReplayTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
