@@ -22,10 +22,14 @@ if (args is ["enrich-throughput", var seconds])
     return;
 }
 
-// "generate-rtlog COUNT FILE" writes COUNT realistic real-time log lines over one day (bench/replay-vs-duckdb.sh).
-if (args is ["generate-rtlog", var count, var file])
+// "generate-rtlog COUNT FILE [DAYS [VISITORS]]" writes COUNT realistic real-time log lines over DAYS days (one by
+// default) from VISITORS returning visitors (default 0: a new visitor for nearly every line) (bench/replay-vs-duckdb.sh,
+// bench/named-queries.sh).
+if (args is ["generate-rtlog", var count, var file, ..] && args.Length <= 5)
 {
-    Gateway.Bench.RealtimeLogMix.Generate(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), file);
+    var numbers = args.Skip(3).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    Gateway.Bench.RealtimeLogMix.Generate(
+        int.Parse(count, System.Globalization.CultureInfo.InvariantCulture), file, numbers.Length > 0 ? numbers[0] : 1, numbers.Length > 1 ? numbers[1] : 0);
     return;
 }
 
@@ -33,6 +37,14 @@ if (args is ["generate-rtlog", var count, var file])
 if (args is ["duckdb-convert", var tsv, var parquet])
 {
     Gateway.Bench.DuckDbConvert.Run(tsv, parquet);
+    return;
+}
+
+// "query-scan LAKE START END ROUNDS" times each named query with and without its partition predicates and prints
+// the files and bytes each reads (bench/named-queries.sh).
+if (args is ["query-scan", var lake, var from, var to, var rounds])
+{
+    Gateway.Bench.NamedQueryScan.Run(lake, from, to, int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 

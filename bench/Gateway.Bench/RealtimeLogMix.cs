@@ -47,18 +47,22 @@ internal static class RealtimeLogMix
     /// <paramref name="count"/> lines, reproducible from <paramref name="random"/>; line i is logged at
     /// <paramref name="startUnixSeconds"/> + i × <paramref name="secondsPerLine"/> (plus random milliseconds).
     /// </summary>
-    public static IEnumerable<byte[]> Lines(int count, Random random, UniqueAgents unique, long startUnixSeconds, double secondsPerLine)
+    /// <remarks>
+    /// With <paramref name="visitors"/> of 0 every line comes from a new (address, user agent) pair, so nearly every
+    /// event has its own visitor id; otherwise each line picks one of that many visitors, each with a fixed address,
+    /// user agent and site (pixel id), as returning visitors do.
+    /// </remarks>
+    public static IEnumerable<byte[]> Lines(int count, Random random, UniqueAgents unique, long startUnixSeconds, double secondsPerLine, int visitors = 0)
     {
         var query = new StringBuilder(512);
+        var pool = Enumerable.Range(0, visitors).Select(_ => (Agent: Agent(random, unique), Address: Address(random), Pixel: random.Next(10))).ToArray();
         for (var i = 0; i < count; i++)
         {
-            // Roughly Zipf: the first agents dominate, as real traffic does.
-            var ua = random.NextDouble() < 0.02
-                ? $"Mozilla/5.0 (Linux; Android 13; Device-{(unique == UniqueAgents.EveryTime ? random.Next() : random.Next(2000))}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
-                : UserAgents[Math.Min(UserAgents.Length - 1, (int)(-Math.Log(1 - random.NextDouble()) * 3))];
+            var visitor = pool.Length > 0 ? pool[random.Next(pool.Length)] : default;
+            var ua = visitor.Agent ?? Agent(random, unique);
             var email = random.NextDouble() < 0.03;
             query.Clear()
-                .Append("pid=px").Append(random.Next(10))
+                .Append("pid=px").Append(pool.Length > 0 ? visitor.Pixel : random.Next(10))
                 .Append("&e=").Append(random.Next(20) == 0 ? "purchase&v=49.90&cur=eur" : "pageview")
                 .Append("&eid=").Append($"{random.NextInt64():x16}{random.NextInt64():x16}");
             query.Append(email ? "&ch=email" : $"&url=https%253A%252F%252Fshop.example%252Fproduct%252F{random.Next(500)}%253Fcolor%253Dred");
@@ -77,7 +81,7 @@ internal static class RealtimeLogMix
                 query.Append("&plan=pro&ab=variant-b");
             }
 
-            var ip = random.NextDouble() < 0.05 ? $"2001:db8:{random.Next(65536):x}:1::{random.Next(65536):x}" : $"198.51.{random.Next(256)}.{random.Next(256)}";
+            var ip = visitor.Address ?? Address(random);
             var seconds = startUnixSeconds + (long)(i * secondsPerLine);
             var fields = new[]
             {
@@ -91,17 +95,31 @@ internal static class RealtimeLogMix
         }
     }
 
-    /// <summary>Writes <paramref name="count"/> lines spread evenly over 24 hours from 2025-06-01 00:00 UTC to <paramref name="path"/> (- for standard output).</summary>
-    public static void Generate(int count, string path)
+    /// <summary>
+    /// Writes <paramref name="count"/> lines spread evenly over <paramref name="days"/> days from 2025-06-01 00:00 UTC
+    /// to <paramref name="path"/> (- for standard output), from <paramref name="visitors"/> returning visitors (0: a
+    /// new one for nearly every line).
+    /// </summary>
+    public static void Generate(int count, string path, int days = 1, int visitors = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(visitors);
         var start = new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
         using var output = new BufferedStream(path == "-" ? Console.OpenStandardOutput() : File.Create(path), 1 << 20);
-        foreach (var line in Lines(count, new Random(20250601), UniqueAgents.LongTail, start, 86_400.0 / count))
+        foreach (var line in Lines(count, new Random(20250601), UniqueAgents.LongTail, start, 86_400.0 * days / count, visitors))
         {
             output.Write(line);
             output.WriteByte((byte)'\n');
         }
     }
+
+    // Roughly Zipf: the first agents dominate, as real traffic does.
+    private static string Agent(Random random, UniqueAgents unique) => random.NextDouble() < 0.02
+        ? $"Mozilla/5.0 (Linux; Android 13; Device-{(unique == UniqueAgents.EveryTime ? random.Next() : random.Next(2000))}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
+        : UserAgents[Math.Min(UserAgents.Length - 1, (int)(-Math.Log(1 - random.NextDouble()) * 3))];
+
+    private static string Address(Random random) =>
+        random.NextDouble() < 0.05 ? $"2001:db8:{random.Next(65536):x}:1::{random.Next(65536):x}" : $"198.51.{random.Next(256)}.{random.Next(256)}";
 
     private static string RequestId(Random random)
     {

@@ -7,4 +7,6 @@ root.Subcommands.Add(StreamCommand.Create());
 root.Subcommands.Add(KplCommand.Create());
 root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(ParquetCommand.Create());
+root.Subcommands.Add(QueryCommand.Create());
+root.Subcommands.Add(CatalogCommand.Create());
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);

@@ -26,27 +26,17 @@ public sealed class KinesisClient : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), $"KinesisClientOptions.StatusPollInterval must be positive; got {options.StatusPollInterval}.");
         }
 
-        var region = AwsRegion.Resolve(options.Region);
-        var endpoint = options.ServiceUrl ?? DefaultEndpoint(region);
-        if (!endpoint.IsAbsoluteUri)
-        {
-            throw new ArgumentException($"KinesisClientOptions.ServiceUrl must be an absolute URL such as http://127.0.0.1:4567/; got '{endpoint}'.", nameof(options));
-        }
-
-        // Pooled connections are recycled so a long-running process follows the endpoint's DNS changes.
-        _ownedHttp = httpClient is null ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) : null;
         _time = time ?? TimeProvider.System;
         _pollInterval = options.StatusPollInterval;
-        _json = new AwsJsonClient(
-            httpClient ?? _ownedHttp!,
-            endpoint,
-            region,
-            "Kinesis",
-            SigningName,
-            TargetPrefix,
-            credentials ?? DefaultCredentialsProvider.Instance,
+        _json = AwsJsonClient.Create(
+            new AwsServiceName("Kinesis", SigningName, TargetPrefix, "KinesisClientOptions"),
+            options.Region,
+            options.ServiceUrl,
+            httpClient,
+            credentials,
             _time,
-            (code, operation, stream) => AwsErrors.KinesisFix(code, operation, stream, region, endpoint));
+            (region, endpoint) => (code, operation, stream) => AwsErrors.KinesisFix(code, operation, stream, region, endpoint),
+            out _ownedHttp);
     }
 
     /// <summary>The URL every call is sent to.</summary>
@@ -56,12 +46,7 @@ public sealed class KinesisClient : IDisposable
     public string Region => _json.Region;
 
     /// <summary>https://kinesis.{region}.amazonaws.com/ (amazonaws.com.cn in the China regions).</summary>
-    public static Uri DefaultEndpoint(string region)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(region);
-        var suffix = region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
-        return new Uri($"https://kinesis.{region}.{suffix}/");
-    }
+    public static Uri DefaultEndpoint(string region) => AwsJsonClient.DefaultEndpoint(SigningName, region);
 
     /// <summary>Starts creating a stream; it is usable once <see cref="WaitForStreamActiveAsync"/> returns.</summary>
     public Task<CreateStreamResponse> CreateStreamAsync(CreateStreamRequest request, CancellationToken cancellationToken = default) =>

@@ -40,3 +40,21 @@ public sealed record GlueStorageDescriptor(
 /// <param name="SerializationLibrary">SerDe class.</param>
 /// <param name="Parameters">SerDe parameters.</param>
 public sealed record GlueSerDeInfo(string SerializationLibrary, IReadOnlyDictionary<string, string> Parameters);
+
+/// <summary>A table definition as the JSON the Glue API and <c>aws glue create-table --table-input</c> take.</summary>
+public static class GlueTableJson
+{
+    /// <summary><paramref name="table"/> as an indented JSON <c>TableInput</c>, members named as the API names them, nulls left out.</summary>
+    public static string Serialize(GlueTableInput table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var node = System.Text.Json.JsonSerializer.SerializeToNode(table, Internal.GlueAthenaJsonContext.Default.GlueTableInput)!;
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Indented = true }))
+        {
+            node.WriteTo(writer);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

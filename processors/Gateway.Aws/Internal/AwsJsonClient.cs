@@ -51,6 +51,53 @@ internal sealed class AwsJsonClient
 
     public Uri Endpoint { get; }
 
+    /// <summary>
+    /// The client of <paramref name="service"/> as its public client's options describe it: the region given or the
+    /// SDK's chain, the URL given or the service's own (<see cref="DefaultEndpoint"/>), the HttpClient given or a new
+    /// one returned in <paramref name="ownedHttp"/> for the caller to dispose, and the default credential chain.
+    /// </summary>
+    /// <param name="fixFor">(region, endpoint) → the error-code fixes of <see cref="AwsJsonClient(HttpClient, Uri, string, string, string, string, IAwsCredentialsProvider, TimeProvider, Func{string, string, string?, string?})"/>.</param>
+    /// <exception cref="ArgumentException">The URL is relative.</exception>
+    public static AwsJsonClient Create(
+        AwsServiceName service,
+        string? region,
+        Uri? serviceUrl,
+        HttpClient? httpClient,
+        IAwsCredentialsProvider? credentials,
+        TimeProvider time,
+        Func<string, Uri, Func<string, string, string?, string?>> fixFor,
+        out HttpClient? ownedHttp)
+    {
+        var resolved = AwsRegion.Resolve(region);
+        var endpoint = serviceUrl ?? DefaultEndpoint(service.SigningName, resolved);
+        if (!endpoint.IsAbsoluteUri)
+        {
+            throw new ArgumentException(
+                $"{service.OptionsType}.ServiceUrl must be an absolute URL such as {DefaultEndpoint(service.SigningName, "eu-west-1")}; got '{endpoint}'.", "options");
+        }
+
+        // Pooled connections are recycled so a long-running process follows the endpoint's DNS changes.
+        ownedHttp = httpClient is null ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) : null;
+        return new AwsJsonClient(
+            httpClient ?? ownedHttp!,
+            endpoint,
+            resolved,
+            service.Name,
+            service.SigningName,
+            service.TargetPrefix,
+            credentials ?? DefaultCredentialsProvider.Instance,
+            time,
+            fixFor(resolved, endpoint));
+    }
+
+    /// <summary>https://{host}.{region}.amazonaws.com/ (amazonaws.com.cn in the China regions).</summary>
+    public static Uri DefaultEndpoint(string host, string region)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(region);
+        var suffix = region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
+        return new Uri($"https://{host}.{region}.{suffix}/");
+    }
+
     public string Region { get; }
 
     /// <summary>Calls <paramref name="operation"/>; <paramref name="resource"/> (e.g. the stream name) only feeds error messages.</summary>
@@ -128,3 +175,6 @@ internal sealed class AwsJsonClient
         }
     }
 }
+
+/// <summary>How a service is named: in errors, in SigV4, in X-Amz-Target, and the options type its client takes.</summary>
+internal sealed record AwsServiceName(string Name, string SigningName, string TargetPrefix, string OptionsType);

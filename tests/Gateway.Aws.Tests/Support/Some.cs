@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Gateway.Tests.Shared;
 
 namespace Gateway.Aws.Tests.Support;
 
@@ -7,9 +8,9 @@ namespace Gateway.Aws.Tests.Support;
 internal static class Some
 {
     /// <summary>The date of AWS's published SigV4 test vectors, where the fake clock starts.</summary>
-    public static DateTimeOffset SigningTime { get; } = new(2015, 8, 30, 12, 36, 0, TimeSpan.Zero);
+    public static DateTimeOffset SigningTime => TestAws.SigningTime;
 
-    public static AwsCredentials Credentials { get; } = new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    public static AwsCredentials Credentials => TestAws.Credentials;
 
     public static string PartitionKey(long id) => "user-" + (id % 997).ToString(CultureInfo.InvariantCulture);
 
