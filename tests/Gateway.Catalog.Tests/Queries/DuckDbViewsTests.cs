@@ -100,7 +100,8 @@ public sealed partial class DuckDbViewsTests(LakeFixture lake)
         const string Where = "year = '2025' AND month = '01' AND day = '01' AND hour = '00'";
 
         var count = session.Connection.Scalar<long>($"SELECT count(*) FROM events WHERE {Where}");
-        var plan = session.Query($"EXPLAIN ANALYZE SELECT count(*) FROM events WHERE {Where}").Rows.Single()[1] as string;
+        // A column's value, not count(*): with the metadata cache on, DuckDB answers count(*) from the footers alone.
+        var plan = session.Query($"EXPLAIN ANALYZE SELECT max(event_id) FROM events WHERE {Where}").Rows.Single()[1] as string;
 
         Assert.Equal(lake.Events.Count(e => e.EventTime.Year == 2025 && e.EventTime.Month == 1 && e.EventTime.Day == 1 && e.EventTime.Hour == 0), count);
         var (scanned, total) = ScannedFiles(plan!).Single();
