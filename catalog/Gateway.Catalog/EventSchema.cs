@@ -124,7 +124,7 @@ public static class EventSchema
                 "`cur` when three letters, upper-cased; anything else is dropped with a note."),
             Optional("props", LakeType.String,
                 "Every other query parameter, as a JSON object.",
-                "Remaining params in arrival order, a repeated name as an array; at most 50 keys, 128-byte keys, 1 KiB values, 8 KiB in all; `_truncated` counts what was dropped or cut."),
+                "Remaining params in arrival order, a repeated name as an array; at most 50 keys, 128-byte keys, 1 KiB values, 8 KiB in all; `_truncated` counts what was dropped or cut. Contact parameters (`em`, `ph`, `fn`, `ln`, `ge`, `db`, `ct`, `st`, `zp`, `country`, `external_id`) are never stored: `notes` names them, without their values."),
             Optional("edge_location", LakeType.String,
                 "The edge location that served the hit.",
                 "RT-log `x-edge-location`."),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Processing.Forwarding;
 using Gateway.Processing.Internal;
 
 namespace Gateway.Processing.Enrichment;
@@ -12,6 +13,8 @@ namespace Gateway.Processing.Enrichment;
 /// 10^11 s is the year 5138 and 10^11 ms is March 1973, so neither unit is ambiguous for real traffic.</para>
 /// <para>Click ids: the first present in the order gclid, fbclid, msclkid, ttclid, li_fat_id, wbraid, gbraid wins
 /// (wbraid/gbraid last because Google only sends them in place of a gclid); the others go to props.</para>
+/// <para>Contact data (<see cref="ContactParameters"/>: em, ph, names, address, external_id) is never kept: such a
+/// parameter goes neither to a column nor to props, and the notes name it without its value.</para>
 /// </remarks>
 public static class TagContract
 {
@@ -20,6 +23,15 @@ public static class TagContract
 
     /// <summary>The channel when <c>ch</c> is absent or unknown.</summary>
     public const string DefaultChannel = "web";
+
+    /// <summary>
+    /// Customer-information parameters a tag may send for the ad platforms (Meta's user_data keys): the forward stage
+    /// normalizes, hashes and sends them, but they are never stored: not in <see cref="TagFields.Props"/>, only their
+    /// names in the notes.
+    /// </summary>
+    public static IReadOnlyList<string> ContactParameters => MetaUserData.HashedKeys;
+
+    private static readonly byte[][] ContactParameterBytes = [.. ContactParameters.Select(System.Text.Encoding.ASCII.GetBytes)];
 
     /// <summary>Click-id parameters in priority order: the first present becomes <c>click_id</c>.</summary>
     public static IReadOnlyList<string> ClickIdPriority { get; } = ["gclid", "fbclid", "msclkid", "ttclid", "li_fat_id", "wbraid", "gbraid"];
@@ -97,6 +109,7 @@ public static class TagContract
         var restArray = buffer.Count <= 64 ? null : System.Buffers.ArrayPool<int>.Shared.Rent(buffer.Count);
         var rest = restArray is null ? stackalloc int[64] : restArray;
         var restCount = 0;
+        var contact = 0;
         try
         {
             for (var i = 0; i < buffer.Count; i++)
@@ -116,6 +129,12 @@ public static class TagContract
                         slots[(int)slot] = i;
                         continue;
                     }
+                }
+                else if (IsContactParameter(name))
+                {
+                    // Customer information for the ad platforms: forwarded transiently, never written to the lake.
+                    contact |= 1 << ContactIndex(name);
+                    continue;
                 }
                 else
                 {
@@ -155,6 +174,12 @@ public static class TagContract
             values.UtmContent = Text(buffer, slots[(int)Slot.UtmContent]);
             values.ClickId = Text(buffer, clickAt);
             values.ClickIdType = clickAt < 0 ? null : ClickIdPriority[clickIndex];
+            if (contact != 0)
+            {
+                var names = ContactParameters.Where((_, index) => (contact & (1 << index)) != 0);
+                (values.Notes ??= []).Add($"contact parameters not stored: {string.Join(", ", names)}");
+            }
+
             if (restCount > 0)
             {
                 values.Props = PropsWriter.Write(buffer, rest[..restCount], out var truncated);
@@ -198,6 +223,21 @@ public static class TagContract
         },
         _ => Slot.None,
     };
+
+    private static bool IsContactParameter(ReadOnlySpan<byte> name) => name.Length is >= 2 and <= 11 && ContactIndex(name) >= 0;
+
+    private static int ContactIndex(ReadOnlySpan<byte> name)
+    {
+        for (var i = 0; i < ContactParameterBytes.Length; i++)
+        {
+            if (name.SequenceEqual(ContactParameterBytes[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     private static int ClickPriority(ReadOnlySpan<byte> name) =>
         name.SequenceEqual("gclid"u8) ? 0

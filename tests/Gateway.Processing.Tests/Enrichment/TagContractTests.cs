@@ -177,4 +177,23 @@ public sealed class TagContractTests
         Assert.Null(tags.PixelId);
         Assert.Equal("{\"PID\":\"x\"}", tags.Props);
     }
+
+    [Fact]
+    public void Contact_parameters_are_never_kept_and_the_notes_name_them_without_their_values()
+    {
+        var tags = Extract("pid=px1&e=lead&em=joe%40example.com&plan=pro&ph=%2B16505551212&external_id=crm-7&zp=94025&fn=Joe&country=us");
+
+        Assert.Equal("{\"plan\":\"pro\"}", tags.Props);
+        var note = Assert.Single(tags.Notes!);
+        Assert.Equal("contact parameters not stored: em, ph, fn, zp, country, external_id", note);
+        Assert.DoesNotContain("example.com", note, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("EM=joe%40example.com", "{\"EM\":\"joe%40example.com\"}")]
+    [InlineData("email=joe%40example.com", "{\"email\":\"joe%40example.com\"}")]
+    public void Only_the_exact_contact_parameter_names_are_withheld(string query, string props)
+    {
+        Assert.Equal(props, Extract(query).Props);
+    }
 }
