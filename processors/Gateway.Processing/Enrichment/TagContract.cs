@@ -176,8 +176,7 @@ public static class TagContract
             values.ClickIdType = clickAt < 0 ? null : ClickIdPriority[clickIndex];
             if (contact != 0)
             {
-                var names = ContactParameters.Where((_, index) => (contact & (1 << index)) != 0);
-                (values.Notes ??= []).Add($"contact parameters not stored: {string.Join(", ", names)}");
+                (values.Notes ??= []).Add(ContactNote(contact));
             }
 
             if (restCount > 0)
@@ -223,6 +222,11 @@ public static class TagContract
         },
         _ => Slot.None,
     };
+
+    // The note naming the contact parameters in the bit set (a separate method: a lambda capturing the set would
+    // allocate its closure on every call of Extract, contact parameters or not).
+    private static string ContactNote(int contact) =>
+        "contact parameters not stored: " + string.Join(", ", ContactParameters.Where((_, index) => (contact & (1 << index)) != 0));
 
     private static bool IsContactParameter(ReadOnlySpan<byte> name) => name.Length is >= 2 and <= 11 && ContactIndex(name) >= 0;
 
