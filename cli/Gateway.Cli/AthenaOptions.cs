@@ -53,12 +53,7 @@ internal sealed record AthenaSettings(string Database, string WorkGroup, string?
             ok = false;
         }
 
-        Uri? endpoint = null;
-        if (Endpoint is not null && (!Uri.TryCreate(Endpoint, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
-        {
-            errors.WriteLine($"gateway query: --athena-endpoint '{Endpoint}' is not an http(s) URL; write it as https://athena.eu-west-1.amazonaws.com/");
-            ok = false;
-        }
+        ok &= CommonOptions.TryEndpoint(Endpoint, "gateway query: --athena-endpoint", AthenaClient.DefaultEndpoint("eu-west-1"), errors, out var endpoint);
 
         return ok ? new AthenaEngineSettings(Database, WorkGroup, Output, new AthenaClientOptions { Region = Region, ServiceUrl = endpoint }) : null;
     }

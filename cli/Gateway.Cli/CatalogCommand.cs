@@ -49,10 +49,8 @@ internal static class CatalogCommand
     internal static async Task<int> ApplyAsync(ApplyRequest request, TextWriter output, TextWriter errors, CancellationToken cancellationToken, IAwsCredentialsProvider? credentials = null)
     {
         var options = Projection(request.Lake, request.FirstYear, request.Years, "apply", errors);
-        Uri? endpoint = null;
-        if (request.Endpoint is not null && (!Uri.TryCreate(request.Endpoint, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+        if (!CommonOptions.TryEndpoint(request.Endpoint, "gateway catalog apply: --glue-endpoint", GlueClient.DefaultEndpoint("eu-west-1"), errors, out var endpoint))
         {
-            errors.WriteLine($"gateway catalog apply: --glue-endpoint '{request.Endpoint}' is not an http(s) URL; write it as https://glue.eu-west-1.amazonaws.com/");
             return 2;
         }
 
@@ -108,16 +106,11 @@ internal static class CatalogCommand
     // One table for real; true when it was refused.
     private static async Task<bool> ApplyAsync(GlueClient glue, string database, GlueTableInput table, TextWriter output, CancellationToken cancellationToken)
     {
-        var existing = await glue.GetTableAsync(database, table.Name, cancellationToken).ConfigureAwait(false);
         try
         {
-            var outcome = await glue.ApplyTableAsync(database, table, cancellationToken).ConfigureAwait(false);
-            output.WriteLine($"table {database}.{table.Name}: {outcome.ToString().ToLowerInvariant()}");
-            if (outcome == GlueApplyOutcome.Updated && existing is not null)
-            {
-                WriteChanges(GlueTableDiff.Describe(existing, table), output);
-            }
-
+            var result = await glue.ApplyTableAsync(database, table, cancellationToken).ConfigureAwait(false);
+            output.WriteLine($"table {database}.{table.Name}: {result.Outcome.ToString().ToLowerInvariant()}");
+            WriteChanges(result.Changes, output);
             return false;
         }
         catch (GlueSchemaConflictException ex)

@@ -22,4 +22,26 @@ internal static class CommonOptions
             return null;
         }
     }
+
+    /// <summary>
+    /// An endpoint option: true with null when it is not given, true with the URL when it is an absolute http(s) URL,
+    /// false after printing the fix (<paramref name="usage"/> names the command and option, e.g. "gateway query: --athena-endpoint").
+    /// </summary>
+    public static bool TryEndpoint(string? text, string usage, Uri example, TextWriter errors, out Uri? endpoint)
+    {
+        endpoint = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+        {
+            endpoint = url;
+            return true;
+        }
+
+        errors.WriteLine($"{usage} '{text}' is not an http(s) URL; write it as {example}");
+        return false;
+    }
 }

@@ -103,7 +103,7 @@ public sealed class GlueClient : IDisposable
     /// appended: an update that would drop, rename, retype or move a column the table has is refused.
     /// </summary>
     /// <exception cref="GlueSchemaConflictException">The table has columns <paramref name="table"/> does not keep.</exception>
-    public async Task<GlueApplyOutcome> ApplyTableAsync(string databaseName, GlueTableInput table, CancellationToken cancellationToken = default)
+    public async Task<GlueApplyResult> ApplyTableAsync(string databaseName, GlueTableInput table, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(databaseName);
         ArgumentNullException.ThrowIfNull(table);
@@ -113,7 +113,7 @@ public sealed class GlueClient : IDisposable
             try
             {
                 await CreateTableAsync(databaseName, table, cancellationToken).ConfigureAwait(false);
-                return GlueApplyOutcome.Created;
+                return new GlueApplyResult(GlueApplyOutcome.Created, []);
             }
             catch (AwsServiceException e) when (e.ErrorCode == "AlreadyExistsException")
             {
@@ -126,9 +126,10 @@ public sealed class GlueClient : IDisposable
             }
         }
 
-        if (GlueTableDiff.Describe(existing, table).Count == 0)
+        var changes = GlueTableDiff.Describe(existing, table);
+        if (changes.Count == 0)
         {
-            return GlueApplyOutcome.Unchanged;
+            return new GlueApplyResult(GlueApplyOutcome.Unchanged, []);
         }
 
         if (GlueTableDiff.LostColumns(existing, table) is { Count: > 0 } lost)
@@ -137,7 +138,7 @@ public sealed class GlueClient : IDisposable
         }
 
         await UpdateTableAsync(databaseName, table, cancellationToken).ConfigureAwait(false);
-        return GlueApplyOutcome.Updated;
+        return new GlueApplyResult(GlueApplyOutcome.Updated, changes);
     }
 
     /// <summary>Disposes the HttpClient this client created, if any.</summary>

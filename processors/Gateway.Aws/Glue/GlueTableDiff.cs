@@ -13,6 +13,11 @@ public enum GlueApplyOutcome
     Unchanged,
 }
 
+/// <summary>What <see cref="GlueClient.ApplyTableAsync"/> did, and the differences an update applied (empty otherwise).</summary>
+/// <param name="Outcome">Created, updated or left alone.</param>
+/// <param name="Changes">One line per difference (<see cref="GlueTableDiff.Describe"/>) when <paramref name="Outcome"/> is Updated.</param>
+public sealed record GlueApplyResult(GlueApplyOutcome Outcome, IReadOnlyList<string> Changes);
+
 /// <summary>Compares a table as Glue has it with the definition wanted.</summary>
 public static class GlueTableDiff
 {

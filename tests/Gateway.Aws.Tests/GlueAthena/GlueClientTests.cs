@@ -135,11 +135,11 @@ public sealed class GlueClientTests : IAsyncLifetime
     [Fact]
     public async Task ApplyTable_creates_then_leaves_alone_then_updates_what_changed()
     {
-        Assert.Equal(GlueApplyOutcome.Created, await _client.ApplyTableAsync("analytics", Tables.Events()));
-        Assert.Equal(GlueApplyOutcome.Unchanged, await _client.ApplyTableAsync("analytics", Tables.Events()));
+        Assert.Equal(GlueApplyOutcome.Created, (await _client.ApplyTableAsync("analytics", Tables.Events())).Outcome);
+        Assert.Equal(GlueApplyOutcome.Unchanged, (await _client.ApplyTableAsync("analytics", Tables.Events())).Outcome);
         var longer = Tables.Events().WithParameters(p => p["projection.year.range"] = "2024,2040");
-        Assert.Equal(GlueApplyOutcome.Updated, await _client.ApplyTableAsync("analytics", longer));
-        Assert.Equal(GlueApplyOutcome.Unchanged, await _client.ApplyTableAsync("analytics", longer));
+        Assert.Equal(GlueApplyOutcome.Updated, (await _client.ApplyTableAsync("analytics", longer)).Outcome);
+        Assert.Equal(GlueApplyOutcome.Unchanged, (await _client.ApplyTableAsync("analytics", longer)).Outcome);
 
         Assert.Equal(["GetTable", "CreateTable", "GetTable", "GetTable", "UpdateTable", "GetTable"], _glue.Server.Calls.Select(c => c.Operation));
         Assert.Equal("2024,2040", (string?)_glue.Table("analytics", "events")!["Parameters"]!["projection.year.range"]);
@@ -152,7 +152,7 @@ public sealed class GlueClientTests : IAsyncLifetime
         seeded["Parameters"]!["transient_lastDdlTime"] = "1700000000";
         _glue.Seed("analytics", seeded);
 
-        Assert.Equal(GlueApplyOutcome.Unchanged, await _client.ApplyTableAsync("analytics", Tables.Events()));
+        Assert.Equal(GlueApplyOutcome.Unchanged, (await _client.ApplyTableAsync("analytics", Tables.Events())).Outcome);
         Assert.Empty(_glue.Server.CallsTo("UpdateTable"));
     }
 
@@ -163,7 +163,7 @@ public sealed class GlueClientTests : IAsyncLifetime
         seeded["Parameters"]!["projection.hour.type"] = "integer";
         _glue.Seed("analytics", seeded);
 
-        Assert.Equal(GlueApplyOutcome.Updated, await _client.ApplyTableAsync("analytics", Tables.Events()));
+        Assert.Equal(GlueApplyOutcome.Updated, (await _client.ApplyTableAsync("analytics", Tables.Events())).Outcome);
         Assert.Null(_glue.Table("analytics", "events")!["Parameters"]!["projection.hour.type"]);
     }
 
@@ -175,7 +175,7 @@ public sealed class GlueClientTests : IAsyncLifetime
         _glue.Seed("analytics", seeded);
         _glue.HideFromNextGets(1);
 
-        Assert.Equal(GlueApplyOutcome.Updated, await _client.ApplyTableAsync("analytics", Tables.Events()));
+        Assert.Equal(GlueApplyOutcome.Updated, (await _client.ApplyTableAsync("analytics", Tables.Events())).Outcome);
 
         Assert.Equal(["GetTable", "CreateTable", "GetTable", "UpdateTable"], _glue.Server.Calls.Select(c => c.Operation));
         Assert.Equal("2024,2035", (string?)_glue.Table("analytics", "events")!["Parameters"]!["projection.year.range"]);
@@ -187,9 +187,10 @@ public sealed class GlueClientTests : IAsyncLifetime
         await _client.ApplyTableAsync("analytics", Tables.Events());
         var columns = Tables.Events().StorageDescriptor.Columns;
 
-        var outcome = await _client.ApplyTableAsync("analytics", Tables.Events().WithColumns([.. columns, new GlueColumn("consent", "string", "Consent state.")]));
+        var result = await _client.ApplyTableAsync("analytics", Tables.Events().WithColumns([.. columns, new GlueColumn("consent", "string", "Consent state.")]));
 
-        Assert.Equal(GlueApplyOutcome.Updated, outcome);
+        Assert.Equal(GlueApplyOutcome.Updated, result.Outcome);
+        Assert.Equal(["column 'consent' added (string)"], result.Changes);
         Assert.Equal("consent", (string?)_glue.Table("analytics", "events")!["StorageDescriptor"]!["Columns"]!.AsArray()[^1]!["Name"]);
     }
 
@@ -224,6 +225,6 @@ public sealed class GlueClientTests : IAsyncLifetime
         var call = _glue.Server.CallsTo("CreateDatabase")[0];
         Assert.Equal("""{"DatabaseInput":{"Name":"lake","Description":"Beacon events."}}""", call.BodyText);
         Assert.True(_glue.HasDatabase("lake"));
-        Assert.Equal(GlueApplyOutcome.Created, await _client.ApplyTableAsync("lake", Tables.Events()));
+        Assert.Equal(GlueApplyOutcome.Created, (await _client.ApplyTableAsync("lake", Tables.Events())).Outcome);
     }
 }
