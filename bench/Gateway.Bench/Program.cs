@@ -48,4 +48,15 @@ if (args is ["query-scan", var lake, var from, var to, var rounds])
     return;
 }
 
+// "forward-throughput EVENTS OUTAGE_EVENTS RATE" forwards EVENTS to a local Conversions API stand-in, then OUTAGE_EVENTS
+// while it answers 503 (paced at RATE events/s, 0 = as fast as they come), then times the redrive (bench/forward.sh).
+if (args is ["forward-throughput", var forwardEvents, var outageEvents, var outageRate])
+{
+    await Gateway.Bench.ForwardThroughput.RunAsync(
+        int.Parse(forwardEvents, System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(outageEvents, System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(outageRate, System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Gateway.Bench.FormatterBenchmarks).Assembly).Run(args);

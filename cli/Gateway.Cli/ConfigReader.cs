@@ -10,6 +10,7 @@ namespace Gateway.Cli;
 internal sealed class ConfigReader(IConfiguration configuration)
 {
     private readonly HashSet<string> _known = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _sections = [];
     private readonly List<string> _errors = [];
 
     /// <summary>Stands for a secret's value in messages.</summary>
@@ -129,12 +130,15 @@ internal sealed class ConfigReader(IConfiguration configuration)
     public void Fail(string key, string? value, string problem) =>
         _errors.Add($"{Describe(key)} = '{value}': {problem}");
 
+    /// <summary>Marks <paramref name="section"/> and every key below it as read by another reader (which reports its own problems).</summary>
+    public void ReadElsewhere(string section) => _sections.Add(section);
+
     /// <summary>Reports keys nobody asked for, with the closest known key: a typo must not silently fall back to a default.</summary>
     public void RejectUnknownKeys()
     {
         foreach (var (key, value) in configuration.AsEnumerable())
         {
-            if (value is null)
+            if (value is null || _sections.Any(s => key.Equals(s, StringComparison.OrdinalIgnoreCase) || key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }

@@ -40,6 +40,12 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
     /// <summary>Where <c>lake.mode = direct</c> writes files before uploading them.</summary>
     public string LakeStagingDirectory => Path.Combine(DataDirectory, "lake-staging");
 
+    /// <summary>The admin API's settings (<c>admin.*</c>).</summary>
+    public AdminConfig Admin { get; init; } = AdminConfig.Default;
+
+    /// <summary>Where <c>up</c> keeps the SHA-256 of the generated admin API token when <c>admin.token</c> is not configured.</summary>
+    public string AdminTokenFile => Path.Combine(DataDirectory, "secrets", "admin-token.sha256");
+
     /// <summary>Where stream consumers keep their checkpoints.</summary>
     public string CheckpointDirectory => Path.Combine(DataDirectory, "checkpoints");
 
@@ -128,13 +134,45 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
             read.Fail("stream:kind", kind.ToString().ToLowerInvariant(), "stream.kinesis.* settings are given but the raw stream is embedded; set stream.kind to kinesis (or pass --stream kinesis) to use them, or remove them");
         }
 
+        var admin = ReadAdmin(read);
+        ForwardOnlyInFile(root, read);
         read.RejectUnknownKeys();
         if (read.Errors.Count > 0)
         {
             throw new ConfigException(read.Errors);
         }
 
-        return new GatewayConfig(dataDirectory, edge, stream, kind == StreamKind.Kinesis ? kinesis : null, aggregateTarget, aggregateLinger, enrich, lake);
+        return new GatewayConfig(dataDirectory, edge, stream, kind == StreamKind.Kinesis ? kinesis : null, aggregateTarget, aggregateLinger, enrich, lake) { Admin = admin };
+    }
+
+    /// <summary>
+    /// The forward section is read from the file by <see cref="ForwardConfigStore"/>, which also writes it back for the
+    /// admin API; a value from a variable could neither be read as a document nor saved, so it is an error, not ignored.
+    /// </summary>
+    private static void ForwardOnlyInFile(IConfigurationRoot root, ConfigReader read)
+    {
+        read.ReadElsewhere("forward");
+        foreach (var provider in root.Providers.Where(p => p is not Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider))
+        {
+            foreach (var key in provider.GetChildKeys([], "forward").Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                read.Fail($"forward:{key}", ConfigReader.Hidden, "the forward section is read from gateway.json only (the admin API saves it there); move the setting into the file's \"forward\" object and remove the variable");
+            }
+        }
+    }
+
+    private static AdminConfig ReadAdmin(ConfigReader read)
+    {
+        var enabled = read.Boolean("admin:enabled", true);
+        var token = read.Secret("admin:token");
+        if (token is not null && (token.Length is < AdminConfig.MinTokenLength or > 1024 || token.Any(c => c is <= ' ' or > '~')))
+        {
+            // The value is never echoed: even a rejected token may be most of the real one.
+            read.Fail("admin:token", ConfigReader.Hidden, $"expected {AdminConfig.MinTokenLength} to 1024 printable ASCII characters without spaces; generate one with `openssl rand -base64 32`, or remove it to have gateway up generate a token");
+            token = null;
+        }
+
+        return new AdminConfig(enabled, token);
     }
 
     /// <summary>A stream of the local pipeline other than the raw one: the raw stream's settings, in its own directory.</summary>
@@ -357,6 +395,25 @@ internal sealed record EnrichConfig(byte[]? VisitorSecret, TimeSpan DedupWindow,
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append($"VisitorSecret = {(VisitorSecret is null ? "(key file)" : ConfigReader.Hidden)}, DedupWindow = {DedupWindow}, DedupCapacity = {DedupCapacity}");
+        return true;
+    }
+}
+
+/// <summary>Settings of the admin API (<c>admin.*</c>).</summary>
+/// <param name="Enabled">Whether <c>up</c> serves the admin API (<c>admin.enabled</c>, default true).</param>
+/// <param name="Token">The operator's bearer token (<c>admin.token</c>); null to use the generated one whose hash is in the data directory.</param>
+internal sealed record AdminConfig(bool Enabled, string? Token)
+{
+    /// <summary>Shortest <c>admin.token</c> accepted.</summary>
+    public const int MinTokenLength = 16;
+
+    /// <summary>Enabled, with a generated token.</summary>
+    public static AdminConfig Default { get; } = new(true, null);
+
+    /// <summary>Keeps the token out of <c>ToString</c> (records print every member).</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Enabled = {Enabled}, Token = {(Token is null ? "(generated)" : ConfigReader.Hidden)}");
         return true;
     }
 }

@@ -9,4 +9,6 @@ root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(ParquetCommand.Create());
 root.Subcommands.Add(QueryCommand.Create());
 root.Subcommands.Add(CatalogCommand.Create());
+root.Subcommands.Add(AdminCommand.Create());
+root.Subcommands.Add(DlqCommand.Create());
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);

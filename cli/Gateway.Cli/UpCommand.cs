@@ -4,6 +4,7 @@ using Gateway.Edge;
 using Gateway.Parquet.Lake;
 using Gateway.Processing.Enrichment;
 using Gateway.Streams;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Cli;
@@ -53,6 +54,21 @@ internal static class UpCommand
             return 2;
         }
 
+        // The forward stage's control plane; the admin API changes it while running.
+        ForwardConfigStore forward;
+        try
+        {
+            forward = ForwardConfigStore.Open(configPath);
+        }
+        catch (ConfigException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        // Counts only: the settings hold secrets.
+        forward.Changed += snapshot => Console.WriteLine($"gateway up: forward settings changed through the admin API and saved to {forward.Path} (version {snapshot.Version}): {snapshot.Settings.Pixels.Count} pixel(s), {snapshot.Settings.Destinations.Count} destination(s)");
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; stop.Cancel(); });
@@ -100,6 +116,28 @@ internal static class UpCommand
                     return ex.ExitCode;
                 }
 
+                // The forward stage enriches on its own (its dedup memory follows what it forwarded); same rules and key.
+                var (forwardEnricher, _) = await EnrichStage.CreateEnricherAsync(config, loadingRules).ConfigureAwait(false);
+                AdminToken? adminToken;
+                try
+                {
+                    // After the streams, like the visitor-id key: their writer locks keep a second "up" from generating a second token.
+                    adminToken = AdminToken.ForUp(config, out var adminLine);
+
+                    // Printed at once: a generated token is shown only here, even if a later step fails.
+                    Console.WriteLine(adminLine);
+                }
+                catch (InvalidDataException ex)
+                {
+                    await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                    return 2;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"cannot read or create the admin token file '{config.AdminTokenFile}': {ex.Message}; fix the permissions of {Path.GetDirectoryName(config.AdminTokenFile)}, set admin.token, or set admin.enabled to false").ConfigureAwait(false);
+                    return 1;
+                }
+
                 ILakeStore lakeStore;
                 try
                 {
@@ -111,14 +149,19 @@ internal static class UpCommand
                     return 1;
                 }
 
-                return await RunStagesAsync(config, streams, enriched, enricher, keyLine, lakeStore, stop.Token, cancellationToken).ConfigureAwait(false);
+                return await RunStagesAsync(config, streams, enriched, enricher, keyLine, lakeStore, new ForwardParts(forward, forwardEnricher, adminToken), stop.Token, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task<int> RunStagesAsync(GatewayConfig config, PipelineStreams streams, EnrichedStreams enriched, EventEnricher enricher, string keyLine, ILakeStore lakeStore, CancellationToken stop, CancellationToken cancellationToken)
+    private static async Task<int> RunStagesAsync(GatewayConfig config, PipelineStreams streams, EnrichedStreams enriched, EventEnricher enricher, string keyLine, ILakeStore lakeStore, ForwardParts forward, CancellationToken stop, CancellationToken cancellationToken)
     {
         var checkpoints = new FileCheckpointStore(config.CheckpointDirectory);
+        var forwarding = ForwardStage.Create(config, forward.Store, forward.Enricher, streams.Aggregated, enriched.BadRows, checkpoints, ReportFailure);
+        await using var forwardingScope = forwarding.ConfigureAwait(false);
+        Action<IEndpointRouteBuilder>? routes = forward.Token is { } token
+            ? r => r.MapAdminApi(forward.Store, token).MapForwardStatus(forwarding)
+            : null;
         var aggregate = new StreamConsumer(
             "aggregate",
             streams.Raw,
@@ -161,18 +204,21 @@ internal static class UpCommand
             $"gateway up: lake stage: events, bad-rows → Parquet in {LakeStage.Describe(config)} (events/, bad_rows/ by event hour, year=/month=/day=/hour=); "
                 + $"a file per partition every {config.Lake.BufferTime.TotalSeconds:0} s or {config.Lake.BufferBytes} bytes, {config.Lake.Codec.ToString().ToLowerInvariant()}, at most {config.Lake.MaxOpenPartitions} partitions open"
                 + (leftovers > 0 ? $"; removed {leftovers} staged file(s) an earlier stop left behind" : ""),
+            forwarding.Describe(),
         ];
 
         using var halt = new CancellationTokenSource();
         using var drainAggregate = new CancellationTokenSource();
         using var drainEnrich = new CancellationTokenSource();
         using var drainLake = new CancellationTokenSource();
+        using var drainForward = new CancellationTokenSource();
         var aggregating = aggregate.RunAsync(halt.Token, drainAggregate.Token);
         var enriching = enrich.RunAsync(halt.Token, drainEnrich.Token);
         var storing = lake.RunAsync(halt.Token, drainLake.Token);
+        var sending = forwarding.RunAsync(halt.Token, drainForward.Token);
         try
         {
-            var code = await ServeAsync(config, streams, banner, stop, cancellationToken).ConfigureAwait(false);
+            var code = await ServeAsync(config, streams, banner, routes, stop, cancellationToken).ConfigureAwait(false);
             if (code != 0)
             {
                 return code;
@@ -189,8 +235,11 @@ internal static class UpCommand
             // Every buffered partition is committed and checkpointed before the process exits.
             await drainLake.CancelAsync().ConfigureAwait(false);
             await DrainAsync("lake", storing, "written to the lake").ConfigureAwait(false);
+            // Forwarding drains last and within the same bound: during a destination's outage its events spill rather than wait.
+            await drainForward.CancelAsync().ConfigureAwait(false);
+            await DrainAsync("forward", sending, "forwarded").ConfigureAwait(false);
             await halt.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(aggregating, enriching, storing).ConfigureAwait(false);
+            await Task.WhenAll(aggregating, enriching, storing, sending).ConfigureAwait(false);
 
             // Counts only: rows carry event data, which stays out of logs.
             var counts = enrichment.Counts;
@@ -198,6 +247,7 @@ internal static class UpCommand
             var stored = lake.Stats;
             Console.WriteLine($"gateway up: lake stage committed {stored.Events.Rows} event(s) in {stored.Events.Files} file(s) and {stored.BadRows.Rows} bad row(s) in {stored.BadRows.Files} file(s), {stored.Bytes} bytes; dropped {stored.DuplicatesDropped} duplicate(s)"
                 + (stored.BufferedRows > 0 ? $"; {stored.BufferedRows} row(s) not committed are read again on the next start" : ""));
+            Console.WriteLine($"gateway up: forward stage read {forwarding.Processor.Events} event(s); {forwarding.BadRows.Count} bad row(s) (stale or incomplete); dead letters and spill: gateway dlq list");
         }
 
         Console.WriteLine("gateway up: stopped cleanly");
@@ -216,12 +266,12 @@ internal static class UpCommand
     private static void ReportFailure(string stage, string shard, Exception error, TimeSpan retryIn) =>
         Console.Error.WriteLine($"gateway up: {stage} stage failed on {shard} ({error.GetType().Name}: {error.Message}); retrying the batch in {retryIn.TotalSeconds:0.#} s");
 
-    private static async Task<int> ServeAsync(GatewayConfig config, PipelineStreams streams, IEnumerable<string> banner, CancellationToken stop, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(GatewayConfig config, PipelineStreams streams, IEnumerable<string> banner, Action<IEndpointRouteBuilder>? routes, CancellationToken stop, CancellationToken cancellationToken)
     {
         EdgeServer edge;
         try
         {
-            edge = await EdgeServer.StartAsync(config.Edge, streams.Raw, logging: l => l.AddSimpleConsole(o => o.SingleLine = true), cancellationToken: cancellationToken).ConfigureAwait(false);
+            edge = await EdgeServer.StartAsync(config.Edge, streams.Raw, logging: l => l.AddSimpleConsole(o => o.SingleLine = true), routes: routes, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (IOException ex)
         {
@@ -252,3 +302,6 @@ internal static class UpCommand
         return 0;
     }
 }
+
+/// <summary>What <c>up</c> prepares for the forward stage before the stages start.</summary>
+internal sealed record ForwardParts(ForwardConfigStore Store, EventEnricher Enricher, AdminToken? Token);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +24,13 @@ public sealed class EdgeServer : IAsyncDisposable
         [.. _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses];
 
     /// <summary>Builds and starts the edge; returns once it accepts connections.</summary>
-    public static async Task<EdgeServer> StartAsync(EdgeOptions options, IRecordStream raw, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    /// <param name="options">Listen address and limits.</param>
+    /// <param name="raw">The stream every hit is appended to.</param>
+    /// <param name="time">The clock of the records (default: the system clock).</param>
+    /// <param name="logging">Log providers (default: none).</param>
+    /// <param name="routes">More endpoints on the same listener (the admin API, the dashboard), mapped after the edge's own.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<EdgeServer> StartAsync(EdgeOptions options, IRecordStream raw, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null, Action<IEndpointRouteBuilder>? routes = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(raw);
@@ -56,6 +63,7 @@ public sealed class EdgeServer : IAsyncDisposable
         // Explicit, so routing runs after the pixel middleware instead of being inserted first.
         app.UseRouting();
         app.MapEdgeApi();
+        routes?.Invoke(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new EdgeServer(app);
     }

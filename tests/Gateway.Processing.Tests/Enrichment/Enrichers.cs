@@ -32,10 +32,11 @@ internal static class Enrichers
         string status = "200",
         string timestamp = "1700000000.123",
         string requestId = "Zq1-example-request-id-0001==",
-        string country = "US") =>
+        string country = "US",
+        string cookie = "-") =>
         string.Join('\t',
             timestamp, ip, status, "43", "GET", "https", "d111111abcdef8.cloudfront.net", "/p.gif?" + query, "IAD89-C1",
-            requestId, "0.002", userAgent, referer, "-", query, "-", country, asn);
+            requestId, "0.002", userAgent, referer, cookie, query, "-", country, asn);
 
     public static EnrichResult Enrich(this EventEnricher enricher, string line) =>
         enricher.Enrich(Encoding.UTF8.GetBytes(line), DateTimeOffset.FromUnixTimeSeconds(1_700_000_100));

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using Gateway.Processing;
+using Gateway.Processing.Enrichment;
+using Gateway.Processing.Forwarding;
+using Gateway.Streams;
+
+namespace Gateway.Cli;
+
+/// <summary>
+/// The forward stage of the local pipeline: a batch of the aggregated stream → its real-time log lines → the enriched row
+/// (its own <see cref="EventEnricher"/>, so repeats within the dedup window are not forwarded twice) and the hit's transient
+/// fields (<see cref="ForwardHit"/>) → <see cref="Forwarder"/>. Events that cannot be sent become bad rows of stage
+/// <c>forward</c> in <c>bad-rows</c>.
+/// </summary>
+/// <remarks>
+/// The batch returns (and the consumer checkpoints) only once every delivery is accepted, dead-lettered or spilled to
+/// disk, so a crash replays the batch and nothing acknowledged is lost; Meta deduplicates what is sent twice by event id.
+/// A failed batch is retried by the consumer with the items it built the first time: enriching again would find every
+/// event id in the dedup memory and forward nothing.
+/// </remarks>
+internal sealed class ForwardProcessor(EventEnricher enricher, Forwarder forwarder, ForwardBadRows badRows) : IBatchProcessor
+{
+    private readonly RealtimeLogParser _parser = new(enricher.Options.Fields, enricher.Options.MaxLineBytes);
+    private readonly ConcurrentDictionary<string, Dictionary<string, List<ForwardItem>>> _unfinished = new(StringComparer.Ordinal);
+    private long _events;
+
+    /// <summary>Events handed to the forwarder so far.</summary>
+    public long Events => Interlocked.Read(ref _events);
+
+    public async ValueTask ProcessAsync(IReadOnlyList<StreamRecord> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var unfinished = _unfinished.GetOrAdd(batch[0].ShardId, static _ => new Dictionary<string, List<ForwardItem>>(StringComparer.Ordinal));
+        var items = new List<ForwardItem>();
+        foreach (var record in batch)
+        {
+            if (!unfinished.TryGetValue(record.SequenceNumber, out var built))
+            {
+                built = Read(record);
+                unfinished[record.SequenceNumber] = built;
+            }
+
+            items.AddRange(built);
+        }
+
+        await forwarder.ForwardAsync(items, cancellationToken).ConfigureAwait(false);
+        await badRows.FlushAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _events, items.Count);
+        foreach (var record in batch)
+        {
+            unfinished.Remove(record.SequenceNumber);
+        }
+    }
+
+    private List<ForwardItem> Read(StreamRecord record)
+    {
+        var items = new List<ForwardItem>();
+        KplDeaggregator.Deaggregate(record.Data.Span, record.PartitionKey, null, (in DeaggregatedRecord user) =>
+        {
+            var line = user.Data;
+            if (line.EndsWith("\n"u8))
+            {
+                line = line[..^1];
+            }
+
+            // A line the enricher refuses is the enrich stage's bad row already; a duplicate was forwarded the first time.
+            var result = enricher.Enrich(line, record.ApproximateArrivalTimestamp);
+            if (result.Status == EnrichStatus.Event && _parser.TryParse(line, out var parsed, out _))
+            {
+                items.Add(new ForwardItem(result.Event!, ForwardHit.Read(parsed)));
+            }
+        });
+        return items;
+    }
+}
+
+/// <summary>
+/// Events the forward stage cannot send (stale, incomplete), as bad rows of stage <c>forward</c> in <c>bad-rows</c>: queued
+/// when reported (by the forwarder, or by a redrive loop between batches) and appended with the next batch.
+/// </summary>
+internal sealed class ForwardBadRows(IRecordStream badRows, TimeProvider? time = null)
+{
+    private readonly ConcurrentQueue<BadRow> _rows = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private long _count;
+
+    /// <summary>Bad rows appended so far.</summary>
+    public long Count => Interlocked.Read(ref _count);
+
+    /// <summary>An event the forwarder could not build a payload for.</summary>
+    public void Report(ForwardProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var row = problem.Item?.Row;
+        var raw = row is null
+            ? Describe(problem.Delivery!)
+            : $"pixel_id={row.PixelId}\tevent_name={row.EventName}\tevent_id={row.EventId}";
+        Enqueue(raw, row?.EventTime ?? problem.Delivery?.EventTime ?? _time.GetUtcNow(), problem.Reason, problem.Message);
+    }
+
+    /// <summary>A delivery a sender dropped as stale.</summary>
+    public void Report(Delivery delivery, string message)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        Enqueue(Describe(delivery), delivery.EventTime, DropReasons.Stale, message);
+    }
+
+    /// <summary>Appends what was reported so far.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var appends = new List<(BadRow Row, Task Append)>();
+        while (_rows.TryDequeue(out var row))
+        {
+            appends.Add((row, badRows.AppendAsync("forward", EventRowJson.ToUtf8(row), cancellationToken).AsTask()));
+        }
+
+        try
+        {
+            await Task.WhenAll(appends.Select(a => a.Append)).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A row whose append failed goes back in the queue for the next flush: it is never dropped silently.
+            foreach (var (row, append) in appends)
+            {
+                if (append.IsCompletedSuccessfully)
+                {
+                    Interlocked.Increment(ref _count);
+                }
+                else
+                {
+                    _rows.Enqueue(row);
+                }
+            }
+        }
+    }
+
+    // The raw column names the event, never its payload: the payload carries hashed contact data and the client address.
+    private static string Describe(Delivery delivery) =>
+        $"pixel_id={delivery.PixelId}\tevent_name={delivery.EventName}\tevent_id={delivery.EventId}\tdestination={delivery.Destination}";
+
+    private void Enqueue(string raw, DateTimeOffset time, string reason, string message) =>
+        _rows.Enqueue(BadRow.Create(System.Text.Encoding.UTF8.GetBytes(raw), time, "forward", reason, message));
+}
