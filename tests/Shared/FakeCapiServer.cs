@@ -395,11 +395,10 @@ internal sealed partial class FakeCapiServer : IAsyncDisposable
     {
         lock (_gate)
         {
-            _ = 0;
+            _violations.AddRange(problems.Select(p => p.Text));
         }
 
-        // A stale event is what Meta reports when there is one: it fails the request whatever else is wrong.
-        var first = problems.FirstOrDefault(p => p.Subcode == StaleEventSubcode, problems[0]);
+        var first = problems[0];
         return FakeCapiReply.GraphError(400, $"Invalid parameter: {first.Text}", 100, first.Subcode);
     }
 }
