@@ -12,8 +12,9 @@ public sealed class ForwardMetricsOptions
     /// <summary>How long hourly buckets are kept; Meta's Conversions API Gateway keeps its event metrics 30 days.</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(30);
 
-    /// <summary>Most distinct (pixel, event name) keys one hour holds; later keys count under (<see cref="Other"/>, <see cref="Other"/>).</summary>
-    public int MaxKeysPerBucket { get; init; } = 10_000;
+    /// <summary>Most distinct (pixel, event name) keys one hour holds; later keys count under (<see cref="Other"/>, <see cref="Other"/>).
+    /// Pixel ids and event names are untrusted, so this bounds memory: about 300 bytes and two short strings per key, for up to 721 hours.</summary>
+    public int MaxKeysPerBucket { get; init; } = 1_000;
 
     /// <summary>Most distinct reasons, and destinations of each kind, one key holds in one hour; later ones count under <see cref="Other"/>.</summary>
     public int MaxNamesPerKey { get; init; } = 32;
@@ -312,7 +313,7 @@ public sealed partial class ForwardMetrics
                 return value;
             }
 
-            // Never split a surrogate pair: the cut text must stay valid UTF-16 to be written as JSON.
+            // Never split a surrogate pair: half a pair is saved as U+FFFD and would come back as a different id.
             return value.AsSpan(0, char.IsHighSurrogate(value[maxLength - 1]) ? maxLength - 1 : maxLength);
         }
 
