@@ -108,27 +108,17 @@ public sealed partial class ForwardMetrics
     }
 
     /// <summary><paramref name="destination"/> accepted <paramref name="count"/> events.</summary>
-    public void Forwarded(string pixelId, string eventName, string destination, int count = 1)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        if (IsNothing(pixelId, eventName, count))
-        {
-            return;
-        }
-
-        var now = _time.GetUtcNow().UtcTicks;
-        lock (_gate)
-        {
-            var counters = Slot(now, pixelId, eventName);
-            counters.Forwarded += count;
-            (counters.ForwardedByDestination ??= new Tally()).Add(destination, count, _limits);
-        }
-    }
+    public void Forwarded(string pixelId, string eventName, string destination, int count = 1) => Count(Outcome.Forwarded, pixelId, eventName, destination, count);
 
     /// <summary><paramref name="count"/> events for <paramref name="destination"/> went to the dead-letter store (rejected, or given up).</summary>
-    public void Failed(string pixelId, string eventName, string destination, int count = 1)
+    public void Failed(string pixelId, string eventName, string destination, int count = 1) => Count(Outcome.Failed, pixelId, eventName, destination, count);
+
+    /// <summary>A rule kept <paramref name="count"/> events from being forwarded; <paramref name="reason"/> is a short code such as <c>domain_blocked</c>.</summary>
+    public void Dropped(string pixelId, string eventName, string reason, int count = 1) => Count(Outcome.Dropped, pixelId, eventName, reason, count);
+
+    private void Count(Outcome outcome, string pixelId, string eventName, string name, int count)
     {
-        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(name);
         if (IsNothing(pixelId, eventName, count))
         {
             return;
@@ -138,27 +128,29 @@ public sealed partial class ForwardMetrics
         lock (_gate)
         {
             var counters = Slot(now, pixelId, eventName);
-            counters.Failed += count;
-            (counters.FailedByDestination ??= new Tally()).Add(destination, count, _limits);
+            switch (outcome)
+            {
+                case Outcome.Forwarded:
+                    counters.Forwarded += count;
+                    (counters.ForwardedByDestination ??= new Tally()).Add(name, count, _limits);
+                    break;
+                case Outcome.Failed:
+                    counters.Failed += count;
+                    (counters.FailedByDestination ??= new Tally()).Add(name, count, _limits);
+                    break;
+                default:
+                    counters.Dropped += count;
+                    (counters.DroppedByReason ??= new Tally()).Add(name, count, _limits);
+                    break;
+            }
         }
     }
 
-    /// <summary>A rule kept <paramref name="count"/> events from being forwarded; <paramref name="reason"/> is a short code such as <c>domain_blocked</c>.</summary>
-    public void Dropped(string pixelId, string eventName, string reason, int count = 1)
+    private enum Outcome
     {
-        ArgumentNullException.ThrowIfNull(reason);
-        if (IsNothing(pixelId, eventName, count))
-        {
-            return;
-        }
-
-        var now = _time.GetUtcNow().UtcTicks;
-        lock (_gate)
-        {
-            var counters = Slot(now, pixelId, eventName);
-            counters.Dropped += count;
-            (counters.DroppedByReason ??= new Tally()).Add(reason, count, _limits);
-        }
+        Forwarded,
+        Failed,
+        Dropped,
     }
 
     /// <summary>One row per (pixel, event name), summed over the hours overlapping [<paramref name="since"/>, <paramref name="until"/>), ordered by pixel then event name.</summary>
