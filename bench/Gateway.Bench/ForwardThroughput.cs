@@ -34,7 +34,7 @@ internal static class ForwardThroughput
                 """);
             var router = new ForwardRouter(settings);
             var metrics = new ForwardMetrics();
-            await using var destinations = new ForwardDestinations(http, new DeliveryStore(Path.Combine(root, "dlq")), new DeliveryStore(Path.Combine(root, "spill")), s => s.Value, metrics: metrics, runRedrive: false);
+            await using var destinations = new ForwardDestinations(http, new Gateway.Streams.FileDeliveryStore(Path.Combine(root, "dlq")), new Gateway.Streams.FileDeliveryStore(Path.Combine(root, "spill")), s => s.Value, metrics: metrics, runRedrive: false);
             destinations.Apply(settings);
             var forwarder = new Forwarder(() => router, destinations, metrics);
 

@@ -54,7 +54,7 @@ internal static class DlqCommand
             await using var output = Console.OpenStandardOutput();
             foreach (var batch in batches)
             {
-                foreach (var delivery in await DeliveryStore.ReadAsync(batch, null, cancellationToken).ConfigureAwait(false))
+                foreach (var delivery in await stores.DeadLetters.ReadAsync(batch, null, cancellationToken).ConfigureAwait(false))
                 {
                     using var writer = new Utf8JsonWriter(output);
                     writer.WriteStartObject();
@@ -76,7 +76,7 @@ internal static class DlqCommand
             return 0;
         }
 
-        Console.WriteLine($"dead letters in {stores.DeadLetters.Directory}:");
+        Console.WriteLine($"dead letters in {stores.DeadLetters.Location}:");
         if (batches.Count == 0)
         {
             Console.WriteLine("  none");
@@ -85,7 +85,7 @@ internal static class DlqCommand
         foreach (var batch in batches)
         {
             var problems = new List<string>();
-            var deliveries = await DeliveryStore.ReadAsync(batch, problems, cancellationToken).ConfigureAwait(false);
+            var deliveries = await stores.DeadLetters.ReadAsync(batch, problems, cancellationToken).ConfigureAwait(false);
             var errors = deliveries.GroupBy(d => d.LastError ?? "(no message)").OrderByDescending(g => g.Count()).First();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {batch.Destination,-16} {batch.Id}  {deliveries.Count,6} event(s)  stored {batch.Created:yyyy-MM-dd HH:mm:ss}Z  {errors.Key}{(errors.Count() < deliveries.Count ? $" (+{deliveries.Count - errors.Count()} with other messages)" : "")}"));
@@ -135,7 +135,7 @@ internal static class DlqCommand
         var left = 0;
         foreach (var batch in batches)
         {
-            var count = (await DeliveryStore.ReadAsync(batch, null, cancellationToken).ConfigureAwait(false)).Count;
+            var count = (await stores.DeadLetters.ReadAsync(batch, null, cancellationToken).ConfigureAwait(false)).Count;
             if (destinations.Get(batch.Destination) is not { } sender)
             {
                 Console.WriteLine($"{batch.Destination}/{batch.Id}: {count} event(s) kept: no destination '{batch.Destination}' is configured (forward.destinations)");
@@ -156,7 +156,7 @@ internal static class DlqCommand
 
         if (left > 0)
         {
-            Console.WriteLine($"{left} event(s) remain in {stores.DeadLetters.Directory}; gateway dlq list shows why");
+            Console.WriteLine($"{left} event(s) remain in {stores.DeadLetters.Location}; gateway dlq list shows why");
         }
 
         return left > 0 ? 1 : 0;

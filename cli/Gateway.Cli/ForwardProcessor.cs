@@ -20,7 +20,6 @@ namespace Gateway.Cli;
 /// </remarks>
 internal sealed class ForwardProcessor(EventEnricher enricher, Forwarder forwarder, ForwardBadRows badRows) : IBatchProcessor
 {
-    private readonly RealtimeLogParser _parser = new(enricher.Options.Fields, enricher.Options.MaxLineBytes);
     private readonly ConcurrentDictionary<string, Dictionary<string, List<ForwardItem>>> _unfinished = new(StringComparer.Ordinal);
     private long _events;
 
@@ -68,10 +67,11 @@ internal sealed class ForwardProcessor(EventEnricher enricher, Forwarder forward
             }
 
             // A line the enricher refuses is the enrich stage's bad row already; a duplicate was forwarded the first time.
-            var result = enricher.Enrich(line, record.ApproximateArrivalTimestamp);
-            if (result.Status == EnrichStatus.Event && _parser.TryParse(line, out var parsed, out _))
+            ForwardHit? hit = null;
+            var result = enricher.Enrich(line, record.ApproximateArrivalTimestamp, (in RealtimeLogLine parsed) => hit = ForwardHit.Read(parsed));
+            if (result.Status == EnrichStatus.Event)
             {
-                items.Add(new ForwardItem(result.Event!, ForwardHit.Read(parsed)));
+                items.Add(new ForwardItem(result.Event!, hit!));
             }
         });
         return items;

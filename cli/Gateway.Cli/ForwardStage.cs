@@ -48,8 +48,8 @@ internal sealed class ForwardStage : IAsyncDisposable
     public ForwardProcessor Processor { get; }
 
     /// <summary>The dead-letter (<c>data/dlq</c>) and spill (<c>data/forward/spill</c>) stores of a data directory.</summary>
-    public static (DeliveryStore DeadLetters, DeliveryStore Spill) Stores(GatewayConfig config) =>
-        (new DeliveryStore(Path.Combine(config.DataDirectory, "dlq")), new DeliveryStore(Path.Combine(config.DataDirectory, "forward", "spill")));
+    public static (IDeliveryStore DeadLetters, IDeliveryStore Spill) Stores(GatewayConfig config) =>
+        (new FileDeliveryStore(Path.Combine(config.DataDirectory, "dlq")), new FileDeliveryStore(Path.Combine(config.DataDirectory, "forward", "spill")));
 
     /// <summary>One HTTP client for every destination: pooled connections renewed every few minutes so DNS changes are seen; timeouts are per request.</summary>
     public static HttpClient HttpClient() => new(new SocketsHttpHandler
@@ -102,7 +102,7 @@ internal sealed class ForwardStage : IAsyncDisposable
         var spill = Destinations.Spill.Totals().Sum(t => t.Value.Batches);
         var dead = Destinations.DeadLetters.List().Count;
         return $"gateway up: forward stage: aggregated → {settings.Destinations.Count} destination(s) for {settings.Pixels.Count} pixel(s) (forward in {_config.Path}); "
-            + $"dead letters in {Destinations.DeadLetters.Directory} ({dead} batch(es)), spill in {Destinations.Spill.Directory} ({spill} batch(es))";
+            + $"dead letters in {Destinations.DeadLetters.Location} ({dead} batch(es)), spill in {Destinations.Spill.Location} ({spill} batch(es))";
     }
 
     /// <summary>Runs the consumer and the metrics saver until <paramref name="stop"/>; <paramref name="drain"/> asks the consumer to finish what is there.</summary>
@@ -118,7 +118,7 @@ internal sealed class ForwardStage : IAsyncDisposable
     {
         _config.Changed -= OnChanged;
         await Destinations.DisposeAsync().ConfigureAwait(false);
-        await SaveAsync().ConfigureAwait(false);
+        Save();
         _http.Dispose();
     }
 
@@ -137,7 +137,7 @@ internal sealed class ForwardStage : IAsyncDisposable
                 return;
             }
 
-            await SaveAsync().ConfigureAwait(false);
+            Save();
             // Bad rows a redrive loop reported between batches go out now rather than with the next batch.
             try
             {
@@ -150,15 +150,15 @@ internal sealed class ForwardStage : IAsyncDisposable
         }
     }
 
-    private async Task SaveAsync()
+    private void Save()
     {
         try
         {
-            await ForwardMetricsFile.SaveAsync(Metrics, _metricsPath).ConfigureAwait(false);
+            ForwardMetricsFile.Save(Metrics, _metricsPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            await Console.Error.WriteLineAsync($"gateway up: forward stage: cannot save metrics to {_metricsPath} ({ex.Message}); counts since the last save are lost on a crash").ConfigureAwait(false);
+            Console.Error.WriteLine($"gateway up: forward stage: cannot save metrics to {_metricsPath} ({ex.Message}); counts since the last save are lost on a crash");
         }
     }
 }

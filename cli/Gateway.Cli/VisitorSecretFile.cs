@@ -20,9 +20,6 @@ internal static class VisitorSecretFile
     /// <summary>Bytes of a generated key: more than <see cref="VisitorIds.MinSecretBytes"/>, like <c>openssl rand -base64 48</c>.</summary>
     public const int GeneratedBytes = 48;
 
-    private const UnixFileMode FileMode0600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode DirectoryMode0700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
     /// <summary>Reads the key at <paramref name="path"/>, or creates it when there is none.</summary>
     /// <param name="path">The key file.</param>
     /// <param name="created">True when this call generated the key.</param>
@@ -35,54 +32,13 @@ internal static class VisitorSecretFile
             return Read(path);
         }
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(directory))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, DirectoryMode0700);
-            }
-
-            DirectorySync.Flush(Path.GetDirectoryName(directory)!);
-        }
-
         var key = RandomNumberGenerator.GetBytes(GeneratedBytes);
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
+        // No overwrite: if another start won the race, its key is the one every id is derived from.
+        if (!SecretFile.Write(path, Convert.ToBase64String(key), overwrite: false))
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                // Created with the mode, not chmod-ed afterwards: the key is never readable by others, not even briefly.
-                options.UnixCreateMode = FileMode0600;
-            }
-
-            using (var file = new FileStream(temp, options))
-            {
-                file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
-                // On disk before the rename exposes it, or a crash could leave an empty key file.
-                file.Flush(flushToDisk: true);
-            }
-
-            // No overwrite: if another start won the race, its key is the one every id is derived from.
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            TryDelete(temp);
             return Read(path);
         }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
 
-        DirectorySync.Flush(directory);
         created = true;
         return key;
     }
@@ -100,17 +56,5 @@ internal static class VisitorSecretFile
             $"the visitor-id key file '{path}' is corrupt (expected base64 of at least {VisitorIds.MinSecretBytes} bytes). "
             + "Restore it from a backup to keep visitor ids, or delete it to generate a new key on the next start (visitor ids then change), "
             + "or set enrich.visitorSecret (`openssl rand -base64 48`).");
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the original failure is what the caller needs to see.
-        }
     }
 }

@@ -18,8 +18,6 @@ internal sealed class AdminToken
     /// <summary>Random bytes of a generated token.</summary>
     public const int GeneratedBytes = 32;
 
-    private const UnixFileMode FileMode0600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode DirectoryMode0700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     // Last-write times come from a clock that ticks every few milliseconds (and every 2 s on some file systems): a file
     // rewritten within the tick of the read keeps its time. While the read is that close to the write, read it again.
@@ -178,67 +176,8 @@ internal sealed class AdminToken
         }
     }
 
-    /// <summary>Writes the hash atomically (temp file 0600, fsync, rename, folder fsync); false when <paramref name="overwrite"/> is false and the file appeared meanwhile.</summary>
-    private static bool Write(string path, string hash, bool overwrite)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(directory))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, DirectoryMode0700);
-            }
-
-            DirectorySync.Flush(Path.GetDirectoryName(directory)!);
-        }
-
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = FileMode0600;
-            }
-
-            using (var file = new FileStream(temp, options))
-            {
-                file.Write(Encoding.ASCII.GetBytes(hash + "\n"));
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, path, overwrite);
-        }
-        catch (IOException) when (!overwrite && File.Exists(path))
-        {
-            TryDelete(temp);
-            return false;
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-
-        DirectorySync.Flush(directory);
-        return true;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the original failure is what the caller needs to see.
-        }
-    }
+    /// <summary>Writes the hash (file 0600 in a 0700 folder, atomically); false when <paramref name="overwrite"/> is false and the file appeared meanwhile.</summary>
+    private static bool Write(string path, string hash, bool overwrite) => SecretFile.Write(path, hash, overwrite);
 
     /// <summary>What was read from the hash file, and when; <see cref="Hash"/> is null when it held no valid hash.</summary>
     private sealed record FileState(DateTime Written, DateTimeOffset ReadAt, byte[]? Hash);

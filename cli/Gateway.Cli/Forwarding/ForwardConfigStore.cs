@@ -221,43 +221,10 @@ internal sealed class ForwardConfigStore
         root["forward"] = JsonNode.Parse(forwardJson);
         var bytes = Encoding.UTF8.GetBytes(root.ToJsonString(FileFormat) + "\n");
 
-        var directory = System.IO.Path.GetDirectoryName(target)!;
-        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            UnixFileMode? mode = null;
-            if (!OperatingSystem.IsWindows())
-            {
-                mode = File.Exists(target) ? File.GetUnixFileMode(target) : UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                // Created with at most the final mode, so the secrets are never readable by more users than afterwards.
-                options.UnixCreateMode = mode.Value;
-            }
-
-            using (var file = new FileStream(temp, options))
-            {
-                file.Write(bytes);
-                // On disk before the rename exposes it, or a crash could leave an empty gateway.json.
-                file.Flush(flushToDisk: true);
-            }
-
-            if (mode is { } exact && !OperatingSystem.IsWindows())
-            {
-                // The umask may have narrowed the create mode; the old file's mode is what its owner chose.
-                File.SetUnixFileMode(temp, exact);
-            }
-
-            File.Move(temp, target, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-
-        // The rename is durable only once the folder is; until then a restart could still read the old file, so a
-        // failure here counts as a failed save.
-        DirectorySync.Flush(directory);
+        // Unix: the new file keeps the old one's mode (what its owner chose), or is 0600 since it may hold secrets. The
+        // rename is durable once the folder is fsynced; a failure there counts as a failed save.
+        UnixFileMode? mode = OperatingSystem.IsWindows() ? null : File.Exists(target) ? File.GetUnixFileMode(target) : UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        AtomicFile.Write(target, bytes, mode);
     }
 
     /// <summary>The file to replace: a symbolic link's final target, so the link itself survives the rename.</summary>
@@ -267,17 +234,5 @@ internal sealed class ForwardConfigStore
         return info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } resolved
             ? resolved.FullName
             : Path;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the original failure is what the caller needs to see.
-        }
     }
 }

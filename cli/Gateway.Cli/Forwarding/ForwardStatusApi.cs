@@ -70,8 +70,8 @@ internal static class ForwardStatusApi
         var json = Write(writer =>
         {
             writer.WriteStartObject();
-            writer.WriteString("deadLetters", destinations.DeadLetters.Directory);
-            writer.WriteString("spill", destinations.Spill.Directory);
+            writer.WriteString("deadLetters", destinations.DeadLetters.Location);
+            writer.WriteString("spill", destinations.Spill.Location);
             writer.WriteStartArray("destinations");
             var names = destinations.All.Select(s => s.Settings.Name).Concat(dead.Keys).Concat(spill.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
             foreach (var name in names)

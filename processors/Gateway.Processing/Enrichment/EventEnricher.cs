@@ -55,7 +55,11 @@ public sealed class EventEnricher
     public long UserAgentCacheMisses => _profiles.Misses;
 
     /// <summary>Enriches one line (UTF-8, without its newline); <paramref name="arrival"/> dates a bad row whose timestamp cannot be read.</summary>
-    public EnrichResult Enrich(ReadOnlySpan<byte> line, DateTimeOffset arrival)
+    public EnrichResult Enrich(ReadOnlySpan<byte> line, DateTimeOffset arrival) => Enrich(line, arrival, null);
+
+    /// <summary>Like <see cref="Enrich(ReadOnlySpan{byte}, DateTimeOffset)"/>; when the line becomes an event, <paramref name="onEvent"/>
+    /// also reads the parsed line (the forward stage takes the hit's transient fields from it), so nothing parses it twice.</summary>
+    public EnrichResult Enrich(ReadOnlySpan<byte> line, DateTimeOffset arrival, ParsedLineReader? onEvent)
     {
         if (!_parser.TryParse(line, out var parsed, out var bad))
         {
@@ -79,6 +83,7 @@ public sealed class EventEnricher
             }
         }
 
+        onEvent?.Invoke(in parsed);
         return new EnrichResult(EnrichStatus.Event, row, null);
     }
 
@@ -98,3 +103,6 @@ public sealed class EventEnricher
     /// <summary>Joins notes with "; ", or null when there are none.</summary>
     internal static string? JoinNotes(List<string>? notes) => notes is null || notes.Count == 0 ? null : string.Join("; ", notes);
 }
+
+/// <summary>Reads a parsed real-time log line while it is in scope (see <see cref="EventEnricher.Enrich(ReadOnlySpan{byte}, DateTimeOffset, ParsedLineReader?)"/>).</summary>
+public delegate void ParsedLineReader(in RealtimeLogLine line);

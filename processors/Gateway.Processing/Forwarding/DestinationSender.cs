@@ -54,15 +54,15 @@ public readonly record struct DeliveryCounts(int Accepted, int DeadLettered, int
 public sealed class DestinationSender
 {
     private readonly IDestinationClient _client;
-    private readonly DeliveryStore _deadLetters;
-    private readonly DeliveryStore _spill;
+    private readonly IDeliveryStore _deadLetters;
+    private readonly IDeliveryStore _spill;
     private readonly SenderOptions _options;
     private readonly ForwardMetrics? _metrics;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _redriving = new(1, 1);
 
     /// <summary>A sender for <paramref name="settings"/> over <paramref name="client"/>.</summary>
-    public DestinationSender(DestinationSettings settings, IDestinationClient client, DeliveryStore deadLetters, DeliveryStore spill, SenderOptions? options = null, ForwardMetrics? metrics = null, TimeProvider? time = null)
+    public DestinationSender(DestinationSettings settings, IDestinationClient client, IDeliveryStore deadLetters, IDeliveryStore spill, SenderOptions? options = null, ForwardMetrics? metrics = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(client);
@@ -194,9 +194,9 @@ public sealed class DestinationSender
     /// <summary>Called when a redrive round fails on the store (the error only).</summary>
     public Action<Exception>? RedriveFailed { get; init; }
 
-    private async Task<(DeliveryCounts Counts, bool StillFailing)> ResendAsync(DeliveryStore store, StoredBatch batch, int attempts, CancellationToken cancellationToken)
+    private async Task<(DeliveryCounts Counts, bool StillFailing)> ResendAsync(IDeliveryStore store, StoredBatch batch, int attempts, CancellationToken cancellationToken)
     {
-        var deliveries = await DeliveryStore.ReadAsync(batch, null, cancellationToken).ConfigureAwait(false);
+        var deliveries = await store.ReadAsync(batch, null, cancellationToken).ConfigureAwait(false);
         var counts = default(DeliveryCounts);
         var remaining = new List<Delivery>();
         var rejected = new List<Delivery>();

@@ -9,8 +9,8 @@ namespace Gateway.Processing.Forwarding;
 public sealed class ForwardDestinations : IAsyncDisposable
 {
     private readonly HttpClient _http;
-    private readonly DeliveryStore _deadLetters;
-    private readonly DeliveryStore _spill;
+    private readonly IDeliveryStore _deadLetters;
+    private readonly IDeliveryStore _spill;
     private readonly Func<SecretReference, string?> _resolveSecret;
     private readonly SenderOptions _options;
     private readonly ForwardMetrics? _metrics;
@@ -20,7 +20,7 @@ public sealed class ForwardDestinations : IAsyncDisposable
     private readonly Dictionary<string, Entry> _senders = new(StringComparer.Ordinal);
 
     /// <summary>Senders sharing <paramref name="http"/> and the two stores; <paramref name="resolveSecret"/> returns null for a secret it cannot find.</summary>
-    public ForwardDestinations(HttpClient http, DeliveryStore deadLetters, DeliveryStore spill, Func<SecretReference, string?> resolveSecret, SenderOptions? options = null, ForwardMetrics? metrics = null, TimeProvider? time = null, bool runRedrive = true)
+    public ForwardDestinations(HttpClient http, IDeliveryStore deadLetters, IDeliveryStore spill, Func<SecretReference, string?> resolveSecret, SenderOptions? options = null, ForwardMetrics? metrics = null, TimeProvider? time = null, bool runRedrive = true)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(deadLetters);
@@ -43,10 +43,10 @@ public sealed class ForwardDestinations : IAsyncDisposable
     public Action<string, Exception>? RedriveFailed { get; init; }
 
     /// <summary>The dead-letter store.</summary>
-    public DeliveryStore DeadLetters => _deadLetters;
+    public IDeliveryStore DeadLetters => _deadLetters;
 
     /// <summary>The spill store.</summary>
-    public DeliveryStore Spill => _spill;
+    public IDeliveryStore Spill => _spill;
 
     /// <summary>The sender of destination <paramref name="name"/>, or null when it is not configured.</summary>
     public DestinationSender? Get(string name)

@@ -67,27 +67,6 @@ public sealed partial class ForwardMetrics
         return metrics;
     }
 
-    /// <summary>Like <see cref="WriteTo"/>, but the stream is written asynchronously.</summary>
-    internal async Task WriteToAsync(Stream utf8Json, CancellationToken cancellationToken)
-    {
-        var writer = new Utf8JsonWriter(utf8Json);
-        await using (writer.ConfigureAwait(false))
-        {
-            WriteStart(writer);
-            foreach (var bucket in Snapshot(long.MinValue, long.MaxValue))
-            {
-                WriteHour(writer, bucket);
-                if (writer.BytesPending > FlushThreshold)
-                {
-                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            WriteEnd(writer);
-            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private static void WriteStart(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();

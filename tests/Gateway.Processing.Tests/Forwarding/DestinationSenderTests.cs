@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Processing.Forwarding;
+using Gateway.Streams;
 using Gateway.Tests.Shared;
 
 namespace Gateway.Processing.Tests.Forwarding;
@@ -71,7 +72,7 @@ public sealed class DestinationSenderTests : IDisposable
         var counts = await sender.DeliverAsync(Deliveries(8));
 
         Assert.Equal(new DeliveryCounts(7, 1, 0, 0), counts);
-        var dead = await DeliveryStore.ReadAsync(DeadLetters.List("meta").Single());
+        var dead = await DeadLetters.ReadAsync(DeadLetters.List("meta").Single());
         var only = Assert.Single(dead);
         Assert.Equal("e-5", only.EventId);
         Assert.Contains("Invalid parameter", only.LastError, StringComparison.Ordinal);
@@ -225,9 +226,9 @@ public sealed class DestinationSenderTests : IDisposable
         Assert.True(breaker.TryAcquire());
     }
 
-    private DeliveryStore DeadLetters => new(Path.Combine(_root, "dlq"), _time);
+    private FileDeliveryStore DeadLetters => new(Path.Combine(_root, "dlq"), _time);
 
-    private DeliveryStore Spill => new(Path.Combine(_root, "spill"), _time);
+    private FileDeliveryStore Spill => new(Path.Combine(_root, "spill"), _time);
 
     private DestinationSender Sender(int maxBatch = 1000, Action<Delivery, string>? onStale = null)
     {
@@ -238,12 +239,12 @@ public sealed class DestinationSenderTests : IDisposable
     private List<Delivery> Deliveries(int count, string target = "111", int first = 0) =>
         [.. Enumerable.Range(first, count).Select(i => new Delivery("meta", target, "px", "purchase", $"e-{i}", _time.GetUtcNow(), Encoding.UTF8.GetBytes($$"""{"event_id":"e-{{i}}"}""")))];
 
-    private static async Task<List<Delivery>> ReadAll(DeliveryStore store)
+    private static async Task<List<Delivery>> ReadAll(FileDeliveryStore store)
     {
         var all = new List<Delivery>();
         foreach (var batch in store.List())
         {
-            all.AddRange(await DeliveryStore.ReadAsync(batch));
+            all.AddRange(await store.ReadAsync(batch));
         }
 
         return all;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Gateway.Processing.Forwarding;
+using Gateway.Streams;
 using Gateway.Tests.Shared;
 
 namespace Gateway.Processing.Tests.Forwarding;
@@ -460,15 +461,15 @@ public sealed class ForwardMetricsTests : IDisposable
     }
 
     [Fact]
-    public async Task Save_replaces_the_file_and_leaves_no_temp_file_behind()
+    public void Save_replaces_the_file_and_leaves_no_temp_file_behind()
     {
         // In a directory that does not exist yet, as on a fresh data directory.
         var path = Path.Combine(_dir.FullName, "forward", "metrics.json");
         var metrics = new ForwardMetrics(_clock);
         metrics.Received("px1", "Purchase");
-        await ForwardMetricsFile.SaveAsync(metrics, path);
+        ForwardMetricsFile.Save(metrics, path);
         metrics.Received("px1", "Purchase", 2);
-        await ForwardMetricsFile.SaveAsync(metrics, path);
+        ForwardMetricsFile.Save(metrics, path);
 
         Assert.Equal(["metrics.json"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
         var loaded = ForwardMetricsFile.Load(path, _clock);
@@ -477,7 +478,7 @@ public sealed class ForwardMetricsTests : IDisposable
     }
 
     [Fact]
-    public async Task A_save_that_fails_leaves_no_temp_file_behind()
+    public void A_save_that_fails_leaves_no_temp_file_behind()
     {
         // The target is a directory, so the final rename fails after the temp file was written.
         var path = Path.Combine(_dir.FullName, "metrics.json");
@@ -485,7 +486,7 @@ public sealed class ForwardMetricsTests : IDisposable
         var metrics = new ForwardMetrics(_clock);
         metrics.Received("px1", "Purchase");
 
-        await Assert.ThrowsAnyAsync<IOException>(() => ForwardMetricsFile.SaveAsync(metrics, path));
+        Assert.ThrowsAny<IOException>(() => ForwardMetricsFile.Save(metrics, path));
 
         Assert.Empty(_dir.GetFiles());
     }

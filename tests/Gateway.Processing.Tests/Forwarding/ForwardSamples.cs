@@ -2,7 +2,6 @@ using System.Text;
 using Gateway.Processing.Enrichment;
 using Gateway.Processing.Forwarding;
 using Gateway.Processing.Tests.Enrichment;
-using Gateway.Processing.Tests.Support;
 
 namespace Gateway.Processing.Tests.Forwarding;
 
@@ -18,10 +17,11 @@ internal static class ForwardSamples
         var line = userAgent is null
             ? Enrichers.Line(query, ip: ip, referer: referer, cookie: cookie)
             : Enrichers.Line(query, userAgent: userAgent, ip: ip, referer: referer, cookie: cookie);
-        var result = Enrichers.Create().Enrich(line);
+        // As the forward stage does: the hit is read from the enricher's own parse of the line.
+        ForwardHit? hit = null;
+        var result = Enrichers.Create().Enrich(Encoding.UTF8.GetBytes(line), DateTimeOffset.FromUnixTimeSeconds(1_700_000_100), (in RealtimeLogLine parsed) => hit = ForwardHit.Read(parsed));
         Assert.True(result.Status == EnrichStatus.Event, $"the line did not enrich: {result.BadRow?.Message}");
-        Assert.True(RealtimeLogs.DefaultParser.TryParse(Encoding.UTF8.GetBytes(line), out var parsed, out _));
-        return new ForwardItem(result.Event!, ForwardHit.Read(parsed));
+        return new ForwardItem(result.Event!, hit!);
     }
 
     /// <summary>A Meta destination document entry.</summary>

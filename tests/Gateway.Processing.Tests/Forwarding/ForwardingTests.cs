@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Processing.Forwarding;
+using Gateway.Streams;
 using Gateway.Tests.Shared;
 
 namespace Gateway.Processing.Tests.Forwarding;
@@ -119,7 +120,7 @@ public sealed class ForwardingTests : IAsyncLifetime
 
         Assert.Equal(new DeliveryCounts(3, 1, 0, 0), counts);
         var stored = destinations.DeadLetters.List("meta").Single();
-        var dead = Assert.Single(await DeliveryStore.ReadAsync(stored));
+        var dead = Assert.Single(await destinations.DeadLetters.ReadAsync(stored));
         Assert.Equal("o-bad", dead.EventId);
         Assert.Contains("Invalid parameter: custom_data.value", dead.LastError, StringComparison.Ordinal);
         Assert.Equal(1, metrics.Query(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).Single().Failed);
@@ -142,7 +143,7 @@ public sealed class ForwardingTests : IAsyncLifetime
 
         Assert.Equal(8, counts.DeadLettered);
         Assert.Equal(1, _meta.Requests);
-        var dead = await DeliveryStore.ReadAsync(destinations.DeadLetters.List().Single());
+        var dead = await destinations.DeadLetters.ReadAsync(destinations.DeadLetters.List().Single());
         Assert.All(dead, d => Assert.Contains("Invalid OAuth access token", d.LastError, StringComparison.Ordinal));
     }
 
@@ -230,7 +231,7 @@ public sealed class ForwardingTests : IAsyncLifetime
         """;
 
     private ForwardDestinations Destinations(ForwardMetrics? metrics = null, string token = Token, int timeoutSeconds = 10, int maxAttempts = 4) =>
-        new(_http, new DeliveryStore(Path.Combine(_root, "dlq"), _time), new DeliveryStore(Path.Combine(_root, "spill"), _time),
+        new(_http, new FileDeliveryStore(Path.Combine(_root, "dlq"), _time), new FileDeliveryStore(Path.Combine(_root, "spill"), _time),
             secret => secret.Environment == "UNUSED" ? token : secret.Value,
             new SenderOptions { MaxAttempts = maxAttempts }, metrics, _time, runRedrive: false);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Gateway.Processing.Forwarding;
 
-namespace Gateway.Processing.Forwarding;
+namespace Gateway.Streams;
 
 /// <summary>What <see cref="ForwardMetricsFile.Load"/> found: the store, and a message to log when the file could not be used.</summary>
 public sealed record ForwardMetricsLoad(ForwardMetrics Metrics, string? Problem);
@@ -52,34 +53,16 @@ public static class ForwardMetricsFile
         }
     }
 
-    /// <summary>Replaces <paramref name="path"/> with the store's JSON so that after a crash either the old or the new file is there, never a mix.</summary>
-    public static async Task SaveAsync(ForwardMetrics metrics, string path, CancellationToken cancellationToken = default)
+    /// <summary>Replaces <paramref name="path"/> with the store's JSON (<see cref="AtomicFile"/>): after a crash either the old or the new file is there, never a mix.</summary>
+    public static void Save(ForwardMetrics metrics, string path)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var target = Path.GetFullPath(path);
-        // Same directory, since a rename is atomic only within one file system; unique, so two savers never share it.
-        var temp = $"{target}.{Guid.NewGuid():N}.tmp";
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        try
-        {
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
-            await using (stream.ConfigureAwait(false))
-            {
-                await metrics.WriteToAsync(stream, cancellationToken).ConfigureAwait(false);
-                // On disk before the rename exposes it, or a crash could leave an empty file under the real name.
-                stream.Flush(flushToDisk: true);
-            }
-
-            // The directory entry itself is not synced (that needs a P/Invoke this project avoids): a power loss
-            // right after a save may bring back the previous file, which for metrics costs at most one interval.
-            File.Move(temp, target, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+        using var buffer = new MemoryStream();
+        metrics.WriteTo(buffer);
+        AtomicFile.Write(target, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     private static string MoveAside(string path, DateTimeOffset now)
@@ -94,17 +77,5 @@ public static class ForwardMetricsFile
 
         File.Move(path, aside);
         return aside;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the failure that brought us here is what the caller needs to see.
-        }
     }
 }

@@ -1,13 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Gateway.Processing.Enrichment;
+using Gateway.Processing.Forwarding;
 
-namespace Gateway.Processing.Forwarding;
-
-/// <summary>One file of stored deliveries: its id (the file name), destination, creation time and size.</summary>
-public sealed record StoredBatch(string Id, string Destination, DateTimeOffset Created, long Bytes, string Path);
+namespace Gateway.Streams;
 
 /// <summary>
 /// Deliveries kept on disk: the dead-letter store (<c>data/dlq/</c>: rejected, waiting for a fix and <c>gateway dlq
@@ -22,14 +18,14 @@ public sealed record StoredBatch(string Id, string Destination, DateTimeOffset C
 /// full address reaches the disk (locally the address already is a prefix).</para>
 /// <para>Each line: <c>{"destination","target","pixel_id","event_name","event_id","event_time","attempts","error","stored_at","payload"}</c>.</para>
 /// </remarks>
-public sealed class DeliveryStore
+public sealed class FileDeliveryStore : IDeliveryStore
 {
     private const string Extension = ".jsonl";
     private readonly TimeProvider _time;
     private long _sequence;
 
     /// <summary>A store rooted at <paramref name="directory"/> (created on first write).</summary>
-    public DeliveryStore(string directory, TimeProvider? time = null)
+    public FileDeliveryStore(string directory, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = System.IO.Path.GetFullPath(directory);
@@ -39,13 +35,17 @@ public sealed class DeliveryStore
     /// <summary>The root folder.</summary>
     public string Directory { get; }
 
-    /// <summary>Stores <paramref name="deliveries"/> (all for one destination) as one batch; durable when the task completes.</summary>
-    public async Task<StoredBatch?> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    public string Location => Directory;
+
+    /// <inheritdoc/>
+    public Task<StoredBatch?> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deliveries);
+        cancellationToken.ThrowIfCancellationRequested();
         if (deliveries.Count == 0)
         {
-            return null;
+            return Task.FromResult<StoredBatch?>(null);
         }
 
         var destination = deliveries[0].Destination;
@@ -55,11 +55,11 @@ public sealed class DeliveryStore
         // Sortable by time, unique within the process by the counter and across processes by the random part.
         var name = $"{now.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}-{Interlocked.Increment(ref _sequence):D6}-{Guid.NewGuid():N}"[..48] + Extension;
         var path = System.IO.Path.Combine(folder, name);
-        var bytes = await WriteAtomicallyAsync(path, deliveries, now, cancellationToken).ConfigureAwait(false);
-        return new StoredBatch(name, destination, now, bytes, path);
+        var bytes = Write(path, deliveries, now);
+        return Task.FromResult<StoredBatch?>(new StoredBatch(name, destination, now, bytes, path));
     }
 
-    /// <summary>The stored batches, oldest first; of one destination, or of all.</summary>
+    /// <inheritdoc/>
     public IReadOnlyList<StoredBatch> List(string? destination = null)
     {
         if (!System.IO.Directory.Exists(Directory))
@@ -85,9 +85,9 @@ public sealed class DeliveryStore
         return batches;
     }
 
-    /// <summary>Reads a batch; a line that cannot be read is reported in <paramref name="problems"/> and kept on disk by
-    /// <see cref="CompleteAsync"/> (it is never dropped silently).</summary>
-    public static async Task<IReadOnlyList<Delivery>> ReadAsync(StoredBatch batch, List<string>? problems = null, CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    /// <remarks>A line that cannot be read stays on disk through <see cref="CompleteAsync"/>: it is never dropped silently.</remarks>
+    public async Task<IReadOnlyList<Delivery>> ReadAsync(StoredBatch batch, List<string>? problems = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var deliveries = new List<Delivery>();
@@ -113,7 +113,7 @@ public sealed class DeliveryStore
         return deliveries;
     }
 
-    /// <summary>Finishes a batch: keeps only <paramref name="remaining"/> (and any unreadable lines), or deletes the file when nothing is left.</summary>
+    /// <inheritdoc/>
     public async Task CompleteAsync(StoredBatch batch, IReadOnlyList<Delivery> remaining, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -125,12 +125,8 @@ public sealed class DeliveryStore
             return;
         }
 
-        await WriteAtomicallyAsync(batch.Path, remaining, _time.GetUtcNow(), cancellationToken, unreadable).ConfigureAwait(false);
+        Write(batch.Path, remaining, _time.GetUtcNow(), unreadable);
     }
-
-    /// <summary>Deliveries and bytes stored, per destination.</summary>
-    public IReadOnlyDictionary<string, (int Batches, long Bytes)> Totals() =>
-        List().GroupBy(b => b.Destination, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (g.Count(), g.Sum(b => b.Bytes)), StringComparer.Ordinal);
 
     private string FolderOf(string destination)
     {
@@ -150,9 +146,8 @@ public sealed class DeliveryStore
             ? created
             : new DateTimeOffset(file.LastWriteTimeUtc);
 
-    private static async Task<long> WriteAtomicallyAsync(string path, IReadOnlyList<Delivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyList<string>? extraLines = null)
+    private static long Write(string path, IReadOnlyList<Delivery> deliveries, DateTimeOffset now, IReadOnlyList<string>? extraLines = null)
     {
-        var temp = path + ".tmp";
         var buffer = new ArrayBufferWriter<byte>(deliveries.Count * 1024 + 64);
         foreach (var delivery in deliveries)
         {
@@ -164,14 +159,7 @@ public sealed class DeliveryStore
             buffer.Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
         }
 
-        var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-        await using (stream.ConfigureAwait(false))
-        {
-            await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, buffer.WrittenSpan);
         return buffer.WrittenCount;
     }
 
@@ -194,36 +182,11 @@ public sealed class DeliveryStore
 
             writer.WriteString("stored_at", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
             writer.WritePropertyName("payload");
-            writer.WriteRawValue(Redact(delivery.Payload.Span), skipInputValidation: true);
+            writer.WriteRawValue(DeliveryPayloads.Redact(delivery.Payload.Span), skipInputValidation: true);
             writer.WriteEndObject();
         }
 
         buffer.Write("\n"u8);
-    }
-
-    // A payload with user_data.client_ip_address gets the address's prefix instead; every other payload is written as is.
-    private static ReadOnlySpan<byte> Redact(ReadOnlySpan<byte> payload)
-    {
-        if (payload.IndexOf("\"client_ip_address\""u8) < 0)
-        {
-            return payload;
-        }
-
-        var node = JsonNode.Parse(payload);
-        if (node?["user_data"] is JsonObject userData && userData["client_ip_address"] is JsonValue address && address.TryGetValue<string>(out var ip))
-        {
-            var prefix = IpPrefix.From(ip);
-            if (prefix is null)
-            {
-                userData.Remove("client_ip_address");
-            }
-            else
-            {
-                userData["client_ip_address"] = prefix;
-            }
-        }
-
-        return System.Text.Encoding.UTF8.GetBytes(node!.ToJsonString());
     }
 
     private static bool TryParse(string line, out Delivery delivery)
