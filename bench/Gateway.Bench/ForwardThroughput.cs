@@ -74,7 +74,7 @@ internal static class ForwardThroughput
             }
 
             var spilled = clock.Elapsed;
-            var spillBytes = destinations.Spill.Totals().Sum(t => t.Value.Bytes);
+            var spillBytes = (await destinations.Spill.TotalsAsync()).Sum(t => t.Value.Bytes);
             GC.Collect();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"outage: {outageEvents} events ({(outageRate > 0 ? $"paced at {outageRate}/s" : "as fast as they come")}) in {spilled.TotalSeconds:0.0} s, {sink.RefusedWhileDown} requests refused; "
@@ -85,7 +85,7 @@ internal static class ForwardThroughput
             sink.Reset();
             var sender = destinations.Get("meta")!;
             clock.Restart();
-            while (destinations.Spill.List().Count > 0)
+            while ((await destinations.Spill.ListAsync()).Count > 0)
             {
                 if (sender.Breaker.State == CircuitState.Open)
                 {

@@ -10,8 +10,9 @@ internal static class EnrichStage
     /// <param name="rules">The rule sets, loading (<see cref="EnricherResources.Load"/>).</param>
     /// <param name="fields">The input's real-time log fields; default: the edge's list (edge.fields, else the standard one).</param>
     /// <param name="deduplicate">Whether the enricher drops repeated event ids itself (replay filters them after it, in input order).</param>
+    /// <param name="flag">A note for each event (<see cref="EnricherOptions.Flag"/>); null for none.</param>
     /// <exception cref="StartException">The key file is corrupt or unusable, or the rule sets cannot be loaded.</exception>
-    public static async Task<(EventEnricher Enricher, string KeyLine)> CreateEnricherAsync(GatewayConfig config, Task<EnricherResources> rules, IReadOnlyList<Gateway.Processing.RealtimeLogField>? fields = null, bool deduplicate = true)
+    public static async Task<(EventEnricher Enricher, string KeyLine)> CreateEnricherAsync(GatewayConfig config, Task<EnricherResources> rules, IReadOnlyList<Gateway.Processing.RealtimeLogField>? fields = null, bool deduplicate = true, Func<EventRow, string?>? flag = null)
     {
         var (secret, keyLine) = VisitorSecret(config);
         EnricherResources resources;
@@ -29,6 +30,7 @@ internal static class EnrichStage
             // The parser reads the lines the edge writes, so it takes the edge's field list (edge.fields, else the default).
             Fields = fields ?? config.Edge.Fields,
             Deduplicator = deduplicate ? new EventIdDeduplicator(TimeProvider.System, config.Enrich.DedupWindow, config.Enrich.DedupCapacity) : null,
+            Flag = flag,
         });
         return (enricher, keyLine);
     }

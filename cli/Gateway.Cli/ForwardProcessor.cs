@@ -95,19 +95,11 @@ internal sealed class ForwardBadRows(IRecordStream badRows, TimeProvider? time =
     public void Report(ForwardProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        var row = problem.Item?.Row;
-        var raw = row is null
-            ? Describe(problem.Delivery!)
-            : $"pixel_id={row.PixelId}\tevent_name={row.EventName}\tevent_id={row.EventId}";
-        Enqueue(raw, row?.EventTime ?? problem.Delivery?.EventTime ?? _time.GetUtcNow(), problem.Reason, problem.Message);
+        _rows.Enqueue(problem.ToBadRow(_time.GetUtcNow()));
     }
 
     /// <summary>A delivery a sender dropped as stale.</summary>
-    public void Report(Delivery delivery, string message)
-    {
-        ArgumentNullException.ThrowIfNull(delivery);
-        Enqueue(Describe(delivery), delivery.EventTime, DropReasons.Stale, message);
-    }
+    public void Report(Delivery delivery, string message) => _rows.Enqueue(ForwardProblem.Stale(delivery, message));
 
     /// <summary>Appends what was reported so far.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -115,7 +107,7 @@ internal sealed class ForwardBadRows(IRecordStream badRows, TimeProvider? time =
         var appends = new List<(BadRow Row, Task Append)>();
         while (_rows.TryDequeue(out var row))
         {
-            appends.Add((row, badRows.AppendAsync("forward", EventRowJson.ToUtf8(row), cancellationToken).AsTask()));
+            appends.Add((row, badRows.AppendAsync(BadRow.ForwardStage, EventRowJson.ToUtf8(row), cancellationToken).AsTask()));
         }
 
         try
@@ -138,11 +130,4 @@ internal sealed class ForwardBadRows(IRecordStream badRows, TimeProvider? time =
             }
         }
     }
-
-    // The raw column names the event, never its payload: the payload carries hashed contact data and the client address.
-    private static string Describe(Delivery delivery) =>
-        $"pixel_id={delivery.PixelId}\tevent_name={delivery.EventName}\tevent_id={delivery.EventId}\tdestination={delivery.Destination}";
-
-    private void Enqueue(string raw, DateTimeOffset time, string reason, string message) =>
-        _rows.Enqueue(BadRow.Create(System.Text.Encoding.UTF8.GetBytes(raw), time, "forward", reason, message));
 }

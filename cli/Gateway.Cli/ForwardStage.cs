@@ -51,19 +51,6 @@ internal sealed class ForwardStage : IAsyncDisposable
     public static (IDeliveryStore DeadLetters, IDeliveryStore Spill) Stores(GatewayConfig config) =>
         (new FileDeliveryStore(Path.Combine(config.DataDirectory, "dlq")), new FileDeliveryStore(Path.Combine(config.DataDirectory, "forward", "spill")));
 
-    /// <summary>One HTTP client for every destination: pooled connections renewed every few minutes so DNS changes are seen; timeouts are per request.</summary>
-    public static HttpClient HttpClient() => new(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        AutomaticDecompression = DecompressionMethods.All,
-        MaxConnectionsPerServer = 8,
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-        DefaultRequestHeaders = { { "User-Agent", "Gateway-Forward/1" } },
-    };
-
     /// <summary>Builds the stage; the metrics file is read (a corrupt one is moved aside and reported on stderr).</summary>
     public static ForwardStage Create(GatewayConfig config, ForwardConfigStore store, EventEnricher enricher, IRecordStream aggregated, IRecordStream badRowStream, ICheckpointStore checkpoints, Action<string, string, Exception, TimeSpan> onFailure)
     {
@@ -76,7 +63,7 @@ internal sealed class ForwardStage : IAsyncDisposable
 
         var badRows = new ForwardBadRows(badRowStream);
         var (deadLetters, spill) = Stores(config);
-        var http = HttpClient();
+        var http = ForwardDestinations.CreateHttpClient();
         var destinations = new ForwardDestinations(http, deadLetters, spill, SecretResolver.Resolve, metrics: metrics)
         {
             OnStale = badRows.Report,
@@ -96,11 +83,11 @@ internal sealed class ForwardStage : IAsyncDisposable
     }
 
     /// <summary>The banner line.</summary>
-    public string Describe()
+    public async Task<string> DescribeAsync(CancellationToken cancellationToken)
     {
         var settings = _config.Current;
-        var spill = Destinations.Spill.Totals().Sum(t => t.Value.Batches);
-        var dead = Destinations.DeadLetters.List().Count;
+        var spill = (await Destinations.Spill.TotalsAsync(cancellationToken).ConfigureAwait(false)).Sum(t => t.Value.Batches);
+        var dead = (await Destinations.DeadLetters.ListAsync(null, cancellationToken).ConfigureAwait(false)).Count;
         return $"gateway up: forward stage: aggregated → {settings.Destinations.Count} destination(s) for {settings.Pixels.Count} pixel(s) (forward in {_config.Path}); "
             + $"dead letters in {Destinations.DeadLetters.Location} ({dead} batch(es)), spill in {Destinations.Spill.Location} ({spill} batch(es))";
     }

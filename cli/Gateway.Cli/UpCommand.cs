@@ -108,7 +108,8 @@ internal static class UpCommand
                 try
                 {
                     // After the streams: their writer locks keep a second "up" on this data directory from generating a second key.
-                    (enricher, keyLine) = await EnrichStage.CreateEnricherAsync(config, loadingRules).ConfigureAwait(false);
+                    // Events on a domain the forward settings block or do not allow are stored with a note saying so.
+                    (enricher, keyLine) = await EnrichStage.CreateEnricherAsync(config, loadingRules, flag: row => forward.Router.DomainNote(row)).ConfigureAwait(false);
                 }
                 catch (EnrichStage.StartException ex)
                 {
@@ -204,7 +205,7 @@ internal static class UpCommand
             $"gateway up: lake stage: events, bad-rows → Parquet in {LakeStage.Describe(config)} (events/, bad_rows/ by event hour, year=/month=/day=/hour=); "
                 + $"a file per partition every {config.Lake.BufferTime.TotalSeconds:0} s or {config.Lake.BufferBytes} bytes, {config.Lake.Codec.ToString().ToLowerInvariant()}, at most {config.Lake.MaxOpenPartitions} partitions open"
                 + (leftovers > 0 ? $"; removed {leftovers} staged file(s) an earlier stop left behind" : ""),
-            forwarding.Describe(),
+            await forwarding.DescribeAsync(cancellationToken).ConfigureAwait(false),
         ];
 
         using var halt = new CancellationTokenSource();

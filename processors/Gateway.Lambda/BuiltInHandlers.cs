@@ -8,5 +8,6 @@ public static class BuiltInHandlers
         new HandlerRegistry()
             .Add(HandlerNames.Health, static _ => new HealthHandler())
             .Add(HandlerNames.Aggregate, AggregateHandler.Create)
-            .Add(HandlerNames.Enrich, EnrichHandler.Create);
+            .Add(HandlerNames.Enrich, EnrichHandler.Create)
+            .Add(HandlerNames.Forward, ForwardHandler.Create);
 }

@@ -32,20 +32,30 @@ public sealed partial class EnrichHandler
     {
         ArgumentNullException.ThrowIfNull(init);
         // The cheap checks come first, so a misconfigured function fails its init before the rule sets are compiled.
-        var visitors = ReadVisitorIds(init.Environment);
-        var fields = ReadFields(init.Environment);
+        var visitors = ReadVisitorIds(init.Environment, HandlerNames.Enrich);
+        var fields = ReadFields(init.Environment, HandlerNames.Enrich);
         var window = ReadDedupWindow(init.Environment);
-        var enricher = new EventEnricher(LoadResources(), visitors, new EnricherOptions { Fields = fields });
-        init.Logger.Info($"enrich: {fields.Count} real-time log fields, dedup window {window.TotalSeconds:0} s, response budget {DefaultResponseBudget} bytes");
-        return new EnrichHandler(enricher, new EventIdDeduplicator(init.Time, window), init.Time);
+        // Optional: with the forward settings, events on a domain they block or do not allow are stored with a note.
+        var control = ForwardHandler.ReadControl(
+            init,
+            () => new Gateway.Aws.Ssm.SsmClient(new Gateway.Aws.Ssm.SsmClientOptions { Region = init.Environment.Get("AWS_REGION"), ServiceUrl = ForwardHandler.ReadEndpoint(init.Environment, ForwardHandler.SsmEndpointVariable) }, init.Time),
+            TimeSpan.FromSeconds(60),
+            required: false,
+            readSecrets: false);
+        var flags = control is null ? null : new Internal.DomainFlags(control);
+        var enricher = new EventEnricher(LoadResources(HandlerNames.Enrich), visitors, new EnricherOptions { Fields = fields, Flag = flags is null ? null : flags.Note });
+        init.Logger.Info($"enrich: {fields.Count} real-time log fields, dedup window {window.TotalSeconds:0} s, response budget {DefaultResponseBudget} bytes"
+            + (control is null ? "" : $", domain notes from the forward settings in {control.Source}"));
+        return new EnrichHandler(enricher, new EventIdDeduplicator(init.Time, window), init.Time) { Flags = flags };
     }
 
-    private static VisitorIds ReadVisitorIds(IEnvironmentVariables environment)
+    /// <summary>The visitor-id secret of <see cref="SecretVariable"/>; <paramref name="handler"/> names the reader in messages.</summary>
+    internal static VisitorIds ReadVisitorIds(IEnvironmentVariables environment, string handler)
     {
         var value = environment.Get(SecretVariable)?.Trim();
         if (string.IsNullOrEmpty(value))
         {
-            throw new LambdaConfigurationException($"{SecretVariable} is not set; the enrich handler derives visitor ids with it; {SecretFix}.");
+            throw new LambdaConfigurationException($"{SecretVariable} is not set; the {handler} handler derives visitor ids with it; {SecretFix}.");
         }
 
         var secret = new byte[value.Length];
@@ -72,7 +82,8 @@ public sealed partial class EnrichHandler
         }
     }
 
-    private static IReadOnlyList<RealtimeLogField> ReadFields(IEnvironmentVariables environment)
+    /// <summary>The real-time log fields of <see cref="FieldsVariable"/>, or the default.</summary>
+    internal static IReadOnlyList<RealtimeLogField> ReadFields(IEnvironmentVariables environment, string handler)
     {
         var value = environment.Get(FieldsVariable);
         if (string.IsNullOrWhiteSpace(value))
@@ -97,14 +108,15 @@ public sealed partial class EnrichHandler
             if (!fields.Contains(required))
             {
                 throw new LambdaConfigurationException(
-                    $"{FieldsVariable} is '{value}' and lacks '{RealtimeLogFields.NameOf(required)}', which the enrich handler needs; add it to the real-time log configuration and to this list.");
+                    $"{FieldsVariable} is '{value}' and lacks '{RealtimeLogFields.NameOf(required)}', which the {handler} handler needs; add it to the real-time log configuration and to this list.");
             }
         }
 
         return fields;
     }
 
-    private static TimeSpan ReadDedupWindow(IEnvironmentVariables environment)
+    /// <summary>The dedup window of <see cref="DedupWindowVariable"/>, or the default.</summary>
+    internal static TimeSpan ReadDedupWindow(IEnvironmentVariables environment)
     {
         var value = environment.Get(DedupWindowVariable);
         if (string.IsNullOrWhiteSpace(value))
@@ -121,7 +133,8 @@ public sealed partial class EnrichHandler
         return TimeSpan.FromSeconds(seconds);
     }
 
-    private static EnricherResources LoadResources()
+    /// <summary>The enricher's rule sets, or an init error naming what is missing.</summary>
+    internal static EnricherResources LoadResources(string handler)
     {
         // Processing finds tools/node_modules by searching above the binaries for Gateway.sln, which is where every
         // build in the repository has it; a missing file is a packaging problem that Lambda should show at init.
@@ -132,7 +145,7 @@ public sealed partial class EnrichHandler
         catch (IOException e)
         {
             throw new LambdaConfigurationException(
-                $"The enrich handler cannot load its rule sets (uap-core, crawler-user-agents, the Public Suffix List): {e.Message} In the repository, run tools/install.sh; a deployment must ship tools/node_modules/uap-core, crawler-user-agents and psl where that loader looks.", e);
+                $"The {handler} handler cannot load its rule sets (uap-core, crawler-user-agents, the Public Suffix List): {e.Message} In the repository, run tools/install.sh; a deployment must ship tools/node_modules/uap-core, crawler-user-agents and psl where that loader looks.", e);
         }
     }
 }

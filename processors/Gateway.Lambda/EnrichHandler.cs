@@ -40,6 +40,7 @@ public sealed partial class EnrichHandler : JsonLambdaHandler<FirehoseTransforma
     private readonly EventIdDeduplicator _deduplicator;
     private readonly TimeProvider _time;
     private readonly long _budget;
+    private DomainFlags? _flags;
 
     /// <summary>Creates the handler over an enricher built without a deduplicator of its own; <paramref name="deduplicator"/> remembers event ids across invocations.</summary>
     /// <exception cref="ArgumentException"><paramref name="enricher"/> has a deduplicator (see the remarks on <see cref="Commit"/>).</exception>
@@ -68,11 +69,23 @@ public sealed partial class EnrichHandler : JsonLambdaHandler<FirehoseTransforma
         _budget = responseBudget;
     }
 
+    /// <summary>The domain rules the enricher's <see cref="EnricherOptions.Flag"/> reads, refreshed before each batch.</summary>
+    internal DomainFlags? Flags
+    {
+        get => _flags;
+        init => _flags = value;
+    }
+
     /// <inheritdoc />
-    protected override ValueTask<FirehoseTransformationResponse> HandleEventAsync(FirehoseTransformationEvent @event, LambdaContext context, CancellationToken cancellationToken)
+    protected override async ValueTask<FirehoseTransformationResponse> HandleEventAsync(FirehoseTransformationEvent @event, LambdaContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(@event);
         ArgumentNullException.ThrowIfNull(context);
+        if (_flags is not null)
+        {
+            await _flags.RefreshAsync(context.Logger, cancellationToken).ConfigureAwait(false);
+        }
+
         var records = @event.Records;
         var answers = new Answer[records.Count];
         var hits = _enricher.UserAgentCacheHits;
@@ -90,7 +103,7 @@ public sealed partial class EnrichHandler : JsonLambdaHandler<FirehoseTransforma
         var overBudget = size > _budget ? FitToBudget(records, answers, size) : 0;
         var response = Commit(records, answers);
         Log(context.Logger, response, overBudget, _enricher.UserAgentCacheHits - hits, _enricher.UserAgentCacheMisses - misses);
-        return ValueTask.FromResult(response);
+        return response;
     }
 
     private Answer Enrich(FirehoseTransformationRecord record, ArrayBufferWriter<byte> buffer)

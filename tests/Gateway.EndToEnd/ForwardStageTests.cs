@@ -1,5 +1,8 @@
 using System.Net;
 using Gateway.EndToEnd.Support;
+using Gateway.Processing.Enrichment;
+using Gateway.Processing.Forwarding;
+using Gateway.Streams;
 using Gateway.Tests.Shared;
 
 namespace Gateway.EndToEnd;
@@ -74,6 +77,13 @@ public sealed class ForwardStageTests : IDisposable
         var metrics = await File.ReadAllTextAsync(Path.Combine(_dir.FullName, "data", "forward", "metrics.json"));
         Assert.Contains("domain_blocked", metrics, StringComparison.Ordinal);
         Assert.Contains("event_not_published", metrics, StringComparison.Ordinal);
+
+        // The blocked hit is still stored, flagged; the others carry no such note.
+        await using var events = await EmbeddedStream.OpenReadOnlyAsync(Path.Combine(_dir.FullName, "data", "streams", "events"));
+        var rows = (await StreamContents.ReadAllAsync(events)).Select(r => EventRowJson.Read(r.Data.Span)).ToDictionary(r => r.EventId);
+        Assert.Equal(ForwardRouter.DomainBlockedNote, rows["fw-blocked"].Notes);
+        Assert.DoesNotContain("not forwarded", rows["fw-1"].Notes ?? "", StringComparison.Ordinal);
+        Assert.Null(rows["fw-unpublished"].Notes);
     }
 
     private static async Task HitAsync(HttpClient http, string query)

@@ -22,7 +22,7 @@ public sealed class BootstrapProcessTests : IAsyncLifetime
         Assert.Equal(LambdaBootstrap.ExitInitFailed, exitCode);
         var error = await _api.InitError;
         Assert.Equal("Runtime.NoSuchHandler", error.ErrorTypeHeader);
-        Assert.Equal("_HANDLER 'sink' is not built into this bootstrap yet. Valid values: health, aggregate, enrich.", error.Json.GetProperty("errorMessage").GetString());
+        Assert.Equal("_HANDLER 'sink' is not built into this bootstrap yet. Valid values: health, aggregate, enrich, forward.", error.Json.GetProperty("errorMessage").GetString());
     }
 
     [Fact]

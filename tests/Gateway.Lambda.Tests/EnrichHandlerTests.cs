@@ -6,6 +6,7 @@ using Gateway.Lambda.Internal;
 using Gateway.Lambda.Tests.Support;
 using Gateway.Processing;
 using Gateway.Processing.Enrichment;
+using Gateway.Processing.Forwarding;
 using Gateway.Tests.Shared;
 
 namespace Gateway.Lambda.Tests;
@@ -150,6 +151,27 @@ public sealed class EnrichHandlerTests
         var response = await InvokeAsync(Enrichers.Handler(), Some.FirehoseEventJson(Some.RealtimeLogLine() + ending));
 
         Assert.Equal(result, response.Results[0]);
+    }
+
+    [Fact]
+    public async Task With_the_forward_settings_events_on_a_blocked_or_not_allowed_domain_are_stored_with_a_note()
+    {
+        var time = new FakeTimeProvider(Some.Now);
+        var environment = new FakeEnvironment(
+            (EnrichHandler.SecretVariable, Enrichers.SecretBase64),
+            (ForwardHandler.ConfigVariable, """{"domains":{"allow":["*.example.com"],"block":["staging.example.com"]}}"""));
+        var handler = EnrichHandler.Create(new LambdaInitContext(HandlerNames.Enrich, environment, time, new LambdaLogger(TextWriter.Null, time)));
+        var lines = new[] { "staging.example.com", "shop.example.com", "elsewhere.test" }
+            .Select(host => Some.RealtimeLogLine((RealtimeLogField.UriQuery, $"pid=px1&e=pageview&eid=e-{host}&url=https%253A%252F%252F{host}%252F")))
+            .ToArray();
+
+        var response = await InvokeAsync(handler, Some.FirehoseEventJson(lines));
+
+        Assert.Equal(["Ok", "Ok", "Ok"], response.Results);
+        var notes = response.Records.Select(r => JsonDocument.Parse(r.GetProperty("data").GetBytesFromBase64()).RootElement.GetProperty("notes")).ToArray();
+        Assert.Equal(ForwardRouter.DomainBlockedNote, notes[0].GetString());
+        Assert.Equal(JsonValueKind.Null, notes[1].ValueKind);
+        Assert.Equal(ForwardRouter.DomainNotAllowedNote, notes[2].GetString());
     }
 
     [Fact]

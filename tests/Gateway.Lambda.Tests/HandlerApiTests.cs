@@ -17,11 +17,11 @@ public sealed class HandlerApiTests
     }
 
     [Fact]
-    public void Built_in_registry_serves_the_health_aggregate_and_enrich_handlers()
+    public void Built_in_registry_serves_the_health_aggregate_enrich_and_forward_handlers()
     {
         var registry = BuiltInHandlers.CreateRegistry();
 
-        Assert.Equal([HandlerNames.Health, HandlerNames.Aggregate, HandlerNames.Enrich], registry.Names);
+        Assert.Equal([HandlerNames.Health, HandlerNames.Aggregate, HandlerNames.Enrich, HandlerNames.Forward], registry.Names);
         Assert.True(registry.TryGet("health", out _));
         Assert.True(registry.TryGet("aggregate", out _));
         Assert.True(registry.TryGet("enrich", out _));

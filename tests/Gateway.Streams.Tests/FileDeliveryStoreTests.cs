@@ -30,7 +30,7 @@ public sealed class FileDeliveryStoreTests : IDisposable
         Assert.Equal("2026-11-23T09:59:00.000Z", (string?)line["event_time"]);
         Assert.Equal("2026-11-23T10:00:00.000Z", (string?)line["stored_at"]);
         Assert.Equal(1.5, (double)line["payload"]!["custom_data"]!["value"]!);
-        var back = Assert.Single(await store.ReadAsync(store.List().Single()));
+        var back = Assert.Single(await store.ReadAsync((await store.ListAsync()).Single()));
         Assert.Equal(delivery with { Payload = back.Payload }, back);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(delivery.Payload.Span), JsonNode.Parse(back.Payload.Span)));
     }
@@ -44,7 +44,7 @@ public sealed class FileDeliveryStoreTests : IDisposable
 
         await store.AddAsync([Delivery("e-1", new JsonObject { ["user_data"] = new JsonObject { ["client_ip_address"] = address, ["client_user_agent"] = "UA" } }.ToJsonString())]);
 
-        var text = File.ReadAllText(store.List().Single().Path);
+        var text = File.ReadAllText((await store.ListAsync()).Single().Path);
         Assert.DoesNotContain(address, text, StringComparison.Ordinal);
         Assert.Equal(prefix, (string?)JsonNode.Parse(text)!["payload"]!["user_data"]!["client_ip_address"]);
     }
@@ -58,8 +58,8 @@ public sealed class FileDeliveryStoreTests : IDisposable
         await store.AddAsync([Delivery("b")]);
         await store.AddAsync([Delivery("c", destination: "hook")]);
 
-        Assert.Equal(["meta", "meta", "hook"], store.List().Select(b => b.Destination));
-        Assert.Equal(2, store.List("meta").Count);
+        Assert.Equal(["meta", "meta", "hook"], (await store.ListAsync()).Select(b => b.Destination));
+        Assert.Equal(2, (await store.ListAsync("meta")).Count);
         Assert.Empty(Directory.GetFiles(_root, "*.tmp", SearchOption.AllDirectories));
     }
 
@@ -90,7 +90,7 @@ public sealed class FileDeliveryStoreTests : IDisposable
 
         await store.CompleteAsync(batch, []);
 
-        Assert.Empty(store.List());
+        Assert.Empty(await store.ListAsync());
     }
 
     [Fact]

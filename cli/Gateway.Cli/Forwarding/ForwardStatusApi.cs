@@ -22,7 +22,7 @@ internal static class ForwardStatusApi
         ArgumentNullException.ThrowIfNull(stage);
         var clock = time ?? TimeProvider.System;
         admin.MapGet("/metrics", (HttpRequest request) => Metrics(stage.Metrics, request, clock.GetUtcNow()));
-        admin.MapGet("/dlq", () => DeadLetters(stage.Destinations));
+        admin.MapGet("/dlq", (CancellationToken cancellationToken) => DeadLettersAsync(stage.Destinations, cancellationToken));
         return admin;
     }
 
@@ -63,10 +63,10 @@ internal static class ForwardStatusApi
         return TypedResults.Content(json, "application/json");
     }
 
-    private static ContentHttpResult DeadLetters(ForwardDestinations destinations)
+    private static async Task<ContentHttpResult> DeadLettersAsync(ForwardDestinations destinations, CancellationToken cancellationToken)
     {
-        var dead = destinations.DeadLetters.Totals();
-        var spill = destinations.Spill.Totals();
+        var dead = await destinations.DeadLetters.TotalsAsync(cancellationToken).ConfigureAwait(false);
+        var spill = await destinations.Spill.TotalsAsync(cancellationToken).ConfigureAwait(false);
         var json = Write(writer =>
         {
             writer.WriteStartObject();

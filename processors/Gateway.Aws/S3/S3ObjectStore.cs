@@ -86,6 +86,42 @@ public sealed class S3ObjectStore : IDisposable
         return await UploadMultipartAsync(bucket, key, path, length, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Stores <paramref name="content"/> as <paramref name="key"/> in one PutObject, replacing any object of that name; the object appears whole or not at all.</summary>
+    /// <exception cref="AmazonS3Exception">S3 refused the request (after the SDK's retries).</exception>
+    public async Task<S3UploadResult> PutAsync(string bucket, string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(bucket);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        using var body = new MemoryStream(content.ToArray(), writable: false);
+        var response = await _client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            InputStream = body,
+            AutoCloseStream = false,
+            ContentType = ContentTypeOf(key),
+            UseChunkEncoding = false,
+        }, cancellationToken).ConfigureAwait(false);
+        return new S3UploadResult(key, content.Length, 0, response.ETag);
+    }
+
+    /// <summary>The object's bytes.</summary>
+    /// <exception cref="AmazonS3Exception">S3 refused the request; <c>NoSuchKey</c> when there is no such object.</exception>
+    public async Task<byte[]> GetAsync(string bucket, string key, CancellationToken cancellationToken = default)
+    {
+        using var buffer = new MemoryStream();
+        await DownloadAsync(bucket, key, buffer, cancellationToken).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Deletes the object; deleting one that is not there succeeds, as in S3.</summary>
+    public async Task DeleteAsync(string bucket, string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(bucket);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        await _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Copies the object's bytes to <paramref name="destination"/>.</summary>
     public async Task DownloadAsync(string bucket, string key, Stream destination, CancellationToken cancellationToken = default)
     {
@@ -180,7 +216,9 @@ public sealed class S3ObjectStore : IDisposable
     }
 
     private static string ContentTypeOf(string key) =>
-        key.EndsWith(".parquet", StringComparison.Ordinal) ? "application/vnd.apache.parquet" : "application/octet-stream";
+        key.EndsWith(".parquet", StringComparison.Ordinal) ? "application/vnd.apache.parquet"
+        : key.EndsWith(".jsonl", StringComparison.Ordinal) ? "application/x-ndjson"
+        : "application/octet-stream";
 
     private static AWSCredentials ToSdk(AwsCredentials credentials) =>
         credentials.SessionToken is { } token

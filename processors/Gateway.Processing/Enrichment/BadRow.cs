@@ -13,6 +13,9 @@ public sealed class BadRow
     /// <summary>Stage name of the enricher's own rejections.</summary>
     public const string EnrichStage = "enrich";
 
+    /// <summary>Stage name of events the forward stage could not send (stale, incomplete).</summary>
+    public const string ForwardStage = "forward";
+
     /// <summary>The log timestamp when it could be read, else when the record arrived.</summary>
     public DateTimeOffset Time { get; set; }
 

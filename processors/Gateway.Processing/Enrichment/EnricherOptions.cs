@@ -17,4 +17,11 @@ public sealed class EnricherOptions
 
     /// <summary>Drops repeats of an event id; null to keep every hit (a Lambda batch that must answer each record still dedups).</summary>
     public EventIdDeduplicator? Deduplicator { get; init; }
+
+    /// <summary>
+    /// A note to add to each enriched event, or null for none: how a shell marks events the lake keeps but something
+    /// downstream will not use (e.g. <see cref="Forwarding.ForwardRouter.DomainNote"/>: a page on a blocked domain). Called
+    /// once per event; it must be fast and thread-safe.
+    /// </summary>
+    public Func<EventRow, string?>? Flag { get; init; }
 }

@@ -83,6 +83,11 @@ public sealed class EventEnricher
             }
         }
 
+        if (Options.Flag?.Invoke(row) is { Length: > 0 } flag)
+        {
+            row.Notes = row.Notes is null ? flag : $"{row.Notes}; {flag}";
+        }
+
         onEvent?.Invoke(in parsed);
         return new EnrichResult(EnrichStatus.Event, row, null);
     }

@@ -61,6 +61,17 @@ public sealed class EventIdDeduplicator
         }
     }
 
+    /// <summary>Whether <paramref name="eventId"/> is remembered now (seen within the window); looks only, remembers and counts nothing.</summary>
+    public bool Contains(string eventId)
+    {
+        ArgumentNullException.ThrowIfNull(eventId);
+        var expiredBefore = _time.GetUtcNow().UtcTicks - Window.Ticks;
+        lock (_gate)
+        {
+            return _seenAt.TryGetValue(eventId, out var seenAt) && seenAt > expiredBefore;
+        }
+    }
+
     /// <summary>True when <paramref name="eventId"/> is new (and now remembered); false for a duplicate, which is counted.</summary>
     public bool TryAdd(string eventId)
     {

@@ -119,7 +119,7 @@ public sealed class DestinationSender
         try
         {
             var counts = default(DeliveryCounts);
-            foreach (var batch in _spill.List(Settings.Name))
+            foreach (var batch in await _spill.ListAsync(Settings.Name, cancellationToken).ConfigureAwait(false))
             {
                 if (Breaker.State == CircuitState.Open)
                 {
@@ -169,7 +169,7 @@ public sealed class DestinationSender
                     var untilProbe = Breaker.ReopenAt - _time.GetUtcNow();
                     wait = untilProbe > TimeSpan.Zero ? untilProbe : TimeSpan.Zero;
                 }
-                else if (_spill.List(Settings.Name).Count > 0)
+                else if ((await _spill.ListAsync(Settings.Name, stop).ConfigureAwait(false)).Count > 0)
                 {
                     await RedriveAsync(stop).ConfigureAwait(false);
                 }
@@ -200,6 +200,7 @@ public sealed class DestinationSender
         var counts = default(DeliveryCounts);
         var remaining = new List<Delivery>();
         var rejected = new List<Delivery>();
+        var stillRejected = 0;
         foreach (var chunk in Chunks(deliveries))
         {
             var result = await SendAsync(chunk.Target, chunk.Items, attempts, cancellationToken).ConfigureAwait(false);
@@ -210,6 +211,7 @@ public sealed class DestinationSender
             {
                 // Still rejected: it stays in the dead-letter store, with the new message.
                 remaining.AddRange(result.Rejected);
+                stillRejected += result.Rejected.Count;
             }
             else
             {
@@ -224,7 +226,7 @@ public sealed class DestinationSender
         }
 
         await store.CompleteAsync(batch, remaining, cancellationToken).ConfigureAwait(false);
-        return (counts + new DeliveryCounts(0, rejected.Count, remaining.Count, 0), remaining.Count > 0);
+        return (counts + new DeliveryCounts(0, rejected.Count + stillRejected, remaining.Count - stillRejected, 0), remaining.Count > 0);
     }
 
     private async Task<DeliveryCounts> SettleAsync(ChunkResult result, CancellationToken cancellationToken)

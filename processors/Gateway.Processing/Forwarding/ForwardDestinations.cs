@@ -36,6 +36,22 @@ public sealed class ForwardDestinations : IAsyncDisposable
         _redrive = runRedrive;
     }
 
+    /// <summary>
+    /// The HTTP client for every destination: pooled connections renewed every few minutes (DNS changes are seen), a
+    /// 10-second connect timeout, compressed answers accepted; request timeouts are each destination's own.
+    /// </summary>
+    public static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        AutomaticDecompression = System.Net.DecompressionMethods.All,
+        MaxConnectionsPerServer = 8,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+        DefaultRequestHeaders = { { "User-Agent", "Gateway-Forward/1" } },
+    };
+
     /// <summary>Called for each delivery dropped as stale by any sender.</summary>
     public Action<Delivery, string>? OnStale { get; init; }
 

@@ -81,6 +81,27 @@ public sealed class ForwardRouter
     /// <summary>The domain verdict for <paramref name="host"/>, for flagging stored events.</summary>
     public DomainVerdict JudgeDomain(string? host) => _domains.Judge(host);
 
+    /// <summary>
+    /// The note an event gets in the lake when its page's domain keeps it from being forwarded:
+    /// <c>not forwarded: domain_blocked</c> or <c>not forwarded: domain_not_allowed</c>; null otherwise.
+    /// </summary>
+    public string? DomainNote(EventRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return _domains.Judge(row.PageHost) switch
+        {
+            DomainVerdict.Blocked => DomainBlockedNote,
+            DomainVerdict.NotAllowed => DomainNotAllowedNote,
+            _ => null,
+        };
+    }
+
+    /// <summary>The note of an event whose page is on a blocked domain.</summary>
+    public const string DomainBlockedNote = "not forwarded: " + DropReasons.DomainBlocked;
+
+    /// <summary>The note of an event whose page is not on an allowed domain.</summary>
+    public const string DomainNotAllowedNote = "not forwarded: " + DropReasons.DomainNotAllowed;
+
     /// <summary>Routes <paramref name="row"/>.</summary>
     public RouteDecision Route(EventRow row)
     {

@@ -58,6 +58,30 @@ public static partial class ForwardSettingsJson
         }
     }
 
+    /// <summary>
+    /// Parses a settings document: the <c>forward</c> object itself, or a whole <c>gateway.json</c> holding one (what an
+    /// operator deploys to SSM or passes to <c>gateway dlq replay --settings</c>); throws <see cref="ForwardSettingsException"/>
+    /// naming every invalid field.
+    /// </summary>
+    public static ForwardSettings ParseDocument(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("forward", out var forward))
+            {
+                return Parse(forward);
+            }
+        }
+        catch (JsonException)
+        {
+            // Parse names the position.
+        }
+
+        return Parse(json);
+    }
+
     /// <summary>Parses <paramref name="root"/>; throws <see cref="ForwardSettingsException"/> naming every invalid field.</summary>
     public static ForwardSettings Parse(JsonElement root)
     {

@@ -10,7 +10,32 @@ public readonly record struct ForwardItem(EventRow Row, ForwardHit Hit);
 /// <param name="Delivery">The delivery, when one was built.</param>
 /// <param name="Reason"><see cref="DropReasons.Stale"/> or <see cref="DropReasons.Incomplete"/>.</param>
 /// <param name="Message">What is wrong; never contact data.</param>
-public sealed record ForwardProblem(ForwardItem? Item, Delivery? Delivery, string Reason, string Message);
+public sealed record ForwardProblem(ForwardItem? Item, Delivery? Delivery, string Reason, string Message)
+{
+    /// <summary>The bad row of stage <c>forward</c> for this problem; <paramref name="now"/> dates it when nothing else does.</summary>
+    /// <remarks>The raw column names the event, never its payload: the payload carries hashed contact data and the client address.</remarks>
+    public BadRow ToBadRow(DateTimeOffset now)
+    {
+        var row = Item?.Row;
+        var raw = row is null
+            ? Describe(Delivery!)
+            : $"pixel_id={row.PixelId}\tevent_name={row.EventName}\tevent_id={row.EventId}";
+        return Create(raw, row?.EventTime ?? Delivery?.EventTime ?? now, Reason, Message);
+    }
+
+    /// <summary>The bad row of stage <c>forward</c> for a delivery a sender dropped as stale.</summary>
+    public static BadRow Stale(Delivery delivery, string message)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return Create(Describe(delivery), delivery.EventTime, DropReasons.Stale, message);
+    }
+
+    private static string Describe(Delivery delivery) =>
+        $"pixel_id={delivery.PixelId}\tevent_name={delivery.EventName}\tevent_id={delivery.EventId}\tdestination={delivery.Destination}";
+
+    private static BadRow Create(string raw, DateTimeOffset time, string reason, string message) =>
+        BadRow.Create(System.Text.Encoding.UTF8.GetBytes(raw), time, BadRow.ForwardStage, reason, message);
+}
 
 /// <summary>
 /// The forward stage's core, shared by the local pipeline and the Lambda handler: routes each event by the control plane

@@ -18,7 +18,7 @@ public interface IDeliveryStore
     Task<StoredBatch?> AddAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken = default);
 
     /// <summary>The stored batches, oldest first; of one destination, or of all.</summary>
-    IReadOnlyList<StoredBatch> List(string? destination = null);
+    Task<IReadOnlyList<StoredBatch>> ListAsync(string? destination = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a batch; what cannot be read is reported in <paramref name="problems"/> and kept by <see cref="CompleteAsync"/>.</summary>
     Task<IReadOnlyList<Delivery>> ReadAsync(StoredBatch batch, List<string>? problems = null, CancellationToken cancellationToken = default);
@@ -31,10 +31,10 @@ public interface IDeliveryStore
 public static class DeliveryPayloads
 {
     /// <summary>Batches and bytes stored, per destination.</summary>
-    public static IReadOnlyDictionary<string, (int Batches, long Bytes)> Totals(this IDeliveryStore store)
+    public static async Task<IReadOnlyDictionary<string, (int Batches, long Bytes)>> TotalsAsync(this IDeliveryStore store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store.List().GroupBy(b => b.Destination, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (g.Count(), g.Sum(b => b.Bytes)), StringComparer.Ordinal);
+        return (await store.ListAsync(null, cancellationToken).ConfigureAwait(false)).GroupBy(b => b.Destination, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (g.Count(), g.Sum(b => b.Bytes)), StringComparer.Ordinal);
     }
 
     /// <summary>A payload fit for storage: <c>user_data.client_ip_address</c> cut to its /24 or /48 prefix (dropped when it is no address); any other payload as it is.</summary>

@@ -282,6 +282,19 @@ public sealed class EventEnricherTests
     }
 
     [Fact]
+    public void A_shell_s_flag_is_appended_to_the_notes_of_the_event_it_keeps()
+    {
+        var enricher = new EventEnricher(Enrichers.Resources, Enrichers.Visitors, new EnricherOptions { Flag = row => row.PageHost == "staging.example" ? "not forwarded: domain_blocked" : null });
+
+        var flagged = enricher.Enrich(Encoding.UTF8.GetBytes(Line("pid=px1&e=purchase&v=12%252C50&url=https%253A%252F%252Fstaging.example%252F")), DateTimeOffset.UnixEpoch);
+        var clean = enricher.Enrich(Encoding.UTF8.GetBytes(Line("pid=px1&url=https%253A%252F%252Fshop.example%252F")), DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(EnrichStatus.Event, flagged.Status);
+        Assert.Equal("v: not a decimal number, value dropped; not forwarded: domain_blocked", flagged.Event!.Notes);
+        Assert.Null(clean.Event!.Notes);
+    }
+
+    [Fact]
     public void A_purchase_carries_value_and_currency()
     {
         var row = Event(Line("pid=px1&e=purchase&v=129.90&cur=eur"));

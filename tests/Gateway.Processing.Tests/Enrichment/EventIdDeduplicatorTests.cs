@@ -33,6 +33,21 @@ public sealed class EventIdDeduplicatorTests
     }
 
     [Fact]
+    public void Contains_looks_without_remembering_or_counting_and_follows_the_window()
+    {
+        var clock = new FakeTimeProvider();
+        var dedup = new EventIdDeduplicator(clock, TimeSpan.FromMinutes(10));
+
+        Assert.False(dedup.Contains("a"));
+        Assert.True(dedup.TryAdd("a"));
+        Assert.True(dedup.Contains("a"));
+        Assert.Equal(0, dedup.DuplicatesDropped);
+        clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.False(dedup.Contains("a"));
+        Assert.True(dedup.TryAdd("a"));
+    }
+
+    [Fact]
     public void Expired_ids_are_released_so_memory_follows_the_window()
     {
         var clock = new FakeTimeProvider();

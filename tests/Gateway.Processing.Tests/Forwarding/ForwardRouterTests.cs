@@ -30,6 +30,17 @@ public sealed class ForwardRouterTests
     }
 
     [Fact]
+    public void The_lake_note_names_why_a_domain_keeps_an_event_from_being_forwarded()
+    {
+        var router = Router("""{"domains":{"allow":["*.example.com"],"block":["staging.example.com"]}}""");
+
+        Assert.Equal("not forwarded: domain_blocked", router.DomainNote(new EventRow { PageHost = "staging.example.com" }));
+        Assert.Equal("not forwarded: domain_not_allowed", router.DomainNote(new EventRow { PageHost = "shop.example.org" }));
+        Assert.Null(router.DomainNote(new EventRow { PageHost = "shop.example.com" }));
+        Assert.Null(router.DomainNote(new EventRow()));
+    }
+
+    [Fact]
     public void An_event_without_a_host_passes_the_domain_rules()
     {
         var rules = new DomainRules(new DomainSettings(["shop.example.com"], []));

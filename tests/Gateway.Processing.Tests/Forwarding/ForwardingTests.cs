@@ -101,7 +101,7 @@ public sealed class ForwardingTests : IAsyncLifetime
         var redriven = await sender.RedriveAsync();
 
         Assert.Equal(200, redriven.Accepted);
-        Assert.Empty(destinations.Spill.List());
+        Assert.Empty(await destinations.Spill.ListAsync());
         Assert.Equal(sent.Order(StringComparer.Ordinal), _meta.UniqueEvents.Select(e => (string)e["event_id"]!).Order(StringComparer.Ordinal));
         Assert.Equal(200, _meta.AcceptedEvents.Count);
         Assert.Empty(_meta.Violations);
@@ -119,7 +119,7 @@ public sealed class ForwardingTests : IAsyncLifetime
         var counts = await forwarder.ForwardAsync([Purchase("o-1"), Purchase("o-bad"), Purchase("o-2"), Purchase("o-3")]);
 
         Assert.Equal(new DeliveryCounts(3, 1, 0, 0), counts);
-        var stored = destinations.DeadLetters.List("meta").Single();
+        var stored = (await destinations.DeadLetters.ListAsync("meta")).Single();
         var dead = Assert.Single(await destinations.DeadLetters.ReadAsync(stored));
         Assert.Equal("o-bad", dead.EventId);
         Assert.Contains("Invalid parameter: custom_data.value", dead.LastError, StringComparison.Ordinal);
@@ -129,7 +129,7 @@ public sealed class ForwardingTests : IAsyncLifetime
         var replayed = await destinations.Get("meta")!.ReplayAsync(stored);
 
         Assert.Equal(1, replayed.Accepted);
-        Assert.Empty(destinations.DeadLetters.List());
+        Assert.Empty(await destinations.DeadLetters.ListAsync());
         Assert.Equal(4, _meta.UniqueEvents.Count);
     }
 
@@ -143,7 +143,7 @@ public sealed class ForwardingTests : IAsyncLifetime
 
         Assert.Equal(8, counts.DeadLettered);
         Assert.Equal(1, _meta.Requests);
-        var dead = await destinations.DeadLetters.ReadAsync(destinations.DeadLetters.List().Single());
+        var dead = await destinations.DeadLetters.ReadAsync((await destinations.DeadLetters.ListAsync()).Single());
         Assert.All(dead, d => Assert.Contains("Invalid OAuth access token", d.LastError, StringComparison.Ordinal));
     }
 
