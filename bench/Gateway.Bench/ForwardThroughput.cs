@@ -1,13 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using Gateway.Processing.Enrichment;
 using Gateway.Processing.Forwarding;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Gateway.Bench;
 
@@ -26,7 +20,7 @@ internal static class ForwardThroughput
         var root = Directory.CreateTempSubdirectory("gateway-forward-bench-").FullName;
         try
         {
-            await using var sink = await Sink.StartAsync().ConfigureAwait(false);
+            await using var sink = await CapiSink.StartAsync().ConfigureAwait(false);
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 8 }) { Timeout = Timeout.InfiniteTimeSpan };
             var settings = ForwardSettingsJson.Parse($$"""
                 {"pixels":[{"id":"1234567890","destinations":["meta"]}],
@@ -138,70 +132,5 @@ internal static class ForwardThroughput
         }
 
         return items;
-    }
-
-    /// <summary>The stand-in: parses every body (as Meta must), counts events, answers 200 — or 503 while down.</summary>
-    private sealed class Sink : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private long _requests;
-        private long _events;
-        private long _refused;
-
-        private Sink(WebApplication app) => _app = app;
-
-        public Uri Endpoint { get; private set; } = null!;
-
-        public volatile bool Down;
-
-        public long Requests => Interlocked.Read(ref _requests);
-
-        public long Events => Interlocked.Read(ref _events);
-
-        public long RefusedWhileDown => Interlocked.Read(ref _refused);
-
-        public static async Task<Sink> StartAsync()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k =>
-            {
-                k.Listen(IPAddress.Loopback, 0);
-                k.Limits.MaxRequestBodySize = 16 << 20;
-            });
-            var app = builder.Build();
-            var sink = new Sink(app);
-            app.Run(sink.HandleAsync);
-            await app.StartAsync().ConfigureAwait(false);
-            sink.Endpoint = new Uri(app.Urls.Single() + "/");
-            return sink;
-        }
-
-        public void Reset()
-        {
-            Interlocked.Exchange(ref _requests, 0);
-            Interlocked.Exchange(ref _events, 0);
-            Interlocked.Exchange(ref _refused, 0);
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync().ConfigureAwait(false);
-
-        private async Task HandleAsync(HttpContext context)
-        {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
-            if (Down)
-            {
-                Interlocked.Increment(ref _refused);
-                context.Response.StatusCode = 503;
-                await context.Response.WriteAsync("""{"error":{"message":"Service temporarily unavailable","type":"OAuthException","code":2,"is_transient":true}}""").ConfigureAwait(false);
-                return;
-            }
-
-            var count = document.RootElement.GetProperty("data").GetArrayLength();
-            Interlocked.Increment(ref _requests);
-            Interlocked.Add(ref _events, count);
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync($"{{\"events_received\":{count},\"messages\":[],\"fbtrace_id\":\"bench\"}}").ConfigureAwait(false);
-        }
     }
 }

@@ -48,6 +48,16 @@ if (args is ["query-scan", var lake, var from, var to, var rounds])
     return;
 }
 
+// "forward-lambda INVOCATIONS RECORDS" drives the forward Lambda handler with Kinesis events of RECORDS aggregated records
+// each, forwarding to a local Conversions API stand-in (bench/forward.sh).
+if (args is ["forward-lambda", var invocations, var records])
+{
+    await Gateway.Bench.ForwardLambdaThroughput.RunAsync(
+        int.Parse(invocations, System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(records, System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+    return;
+}
+
 // "forward-throughput EVENTS OUTAGE_EVENTS RATE" forwards EVENTS to a local Conversions API stand-in, then OUTAGE_EVENTS
 // while it answers 503 (paced at RATE events/s, 0 = as fast as they come), then times the redrive (bench/forward.sh).
 if (args is ["forward-throughput", var forwardEvents, var outageEvents, var outageRate])

@@ -150,7 +150,8 @@ public sealed partial class ForwardHandler : JsonLambdaHandler<KinesisEvent, Str
         var stored = 0;
         if (held.Count > 0)
         {
-            var first = held.Min(d => recordOf[d.EventId]);
+            // Every held event came from this batch; were one not found, retrying the whole batch is the safe answer.
+            var first = held.Min(d => recordOf.TryGetValue(d.EventId, out var index) ? index : 0);
             var age = _time.GetUtcNow() - records[first].Kinesis.ApproximateArrivalTimestamp;
             if (age >= _options.MaxRetryAge)
             {
