@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Gateway.Processing;
 using Gateway.Processing.Enrichment;
 using Gateway.Processing.Forwarding;
 using Gateway.Streams;
@@ -58,22 +57,7 @@ internal sealed class ForwardProcessor(EventEnricher enricher, Forwarder forward
     private List<ForwardItem> Read(StreamRecord record)
     {
         var items = new List<ForwardItem>();
-        KplDeaggregator.Deaggregate(record.Data.Span, record.PartitionKey, null, (in DeaggregatedRecord user) =>
-        {
-            var line = user.Data;
-            if (line.EndsWith("\n"u8))
-            {
-                line = line[..^1];
-            }
-
-            // A line the enricher refuses is the enrich stage's bad row already; a duplicate was forwarded the first time.
-            ForwardHit? hit = null;
-            var result = enricher.Enrich(line, record.ApproximateArrivalTimestamp, (in RealtimeLogLine parsed) => hit = ForwardHit.Read(parsed));
-            if (result.Status == EnrichStatus.Event)
-            {
-                items.Add(new ForwardItem(result.Event!, hit!));
-            }
-        });
+        Forwarder.ReadRecord(enricher, record.Data.Span, record.PartitionKey, record.ApproximateArrivalTimestamp, items.Add);
         return items;
     }
 }

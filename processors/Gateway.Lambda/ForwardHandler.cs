@@ -1,6 +1,5 @@
 using System.Globalization;
 using Gateway.Lambda.Internal;
-using Gateway.Processing;
 using Gateway.Processing.Enrichment;
 using Gateway.Processing.Forwarding;
 
@@ -199,30 +198,15 @@ public sealed partial class ForwardHandler : JsonLambdaHandler<KinesisEvent, Str
             var record = records[index].Kinesis;
             var arrival = record.ApproximateArrivalTimestamp == default ? _time.GetUtcNow() : record.ApproximateArrivalTimestamp;
             var at = index;
-            KplDeaggregator.Deaggregate(record.Data.Span, record.PartitionKey, null, (in DeaggregatedRecord user) =>
+            Forwarder.ReadRecord(_enricher, record.Data.Span, record.PartitionKey, arrival, item =>
             {
-                var line = user.Data;
-                if (line is [.., (byte)'\n'])
-                {
-                    line = line[..^1];
-                }
-
-                // A line the enricher refuses is the enrich stage's bad row already.
-                ForwardHit? hit = null;
-                var result = _enricher.Enrich(line, arrival, (in RealtimeLogLine parsed) => hit = ForwardHit.Read(parsed));
-                if (result.Status != EnrichStatus.Event)
-                {
-                    return;
-                }
-
-                var row = result.Event!;
-                if (_deduplicator.Contains(row.EventId) || !recordOf.TryAdd(row.EventId, at))
+                if (_deduplicator.Contains(item.Row.EventId) || !recordOf.TryAdd(item.Row.EventId, at))
                 {
                     repeats++;
                     return;
                 }
 
-                items.Add(new ForwardItem(row, hit!));
+                items.Add(item);
             });
         }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Text;
 using Gateway.Dashboards.Sketches.Internal;
+using Gateway.Processing;
 
 namespace Gateway.Dashboards.Sketches;
 
@@ -183,12 +184,12 @@ public sealed class HyperLogLog
             if (_registers[i] != 0)
             {
                 nonZero++;
-                sparseSize += Wire.VarintSize((ulong)(i - previous - 1)) + 1;
+                sparseSize += Varint.Size((ulong)(i - previous - 1)) + 1;
                 previous = i;
             }
         }
 
-        sparseSize += Wire.VarintSize((ulong)nonZero);
+        sparseSize += Varint.Size((ulong)nonZero);
         var sparse = sparseSize < _registers.Length;
         var bytes = new byte[HeaderSize + (sparse ? sparseSize : _registers.Length)];
         bytes[0] = FormatVersion;
@@ -200,13 +201,13 @@ public sealed class HyperLogLog
             return bytes;
         }
 
-        var at = HeaderSize + Wire.WriteVarint(bytes.AsSpan(HeaderSize), (ulong)nonZero);
+        var at = HeaderSize + Varint.Write(bytes.AsSpan(HeaderSize), (ulong)nonZero);
         previous = -1;
         for (var i = 0; i < _registers.Length; i++)
         {
             if (_registers[i] != 0)
             {
-                at += Wire.WriteVarint(bytes.AsSpan(at), (ulong)(i - previous - 1));
+                at += Varint.Write(bytes.AsSpan(at), (ulong)(i - previous - 1));
                 bytes[at++] = _registers[i];
                 previous = i;
             }

@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Dashboards.Sketches.Internal;
+using Gateway.Processing;
 
 namespace Gateway.Dashboards.Sketches;
 
@@ -20,25 +21,25 @@ public sealed partial class SpaceSaving
     public byte[] ToBytes()
     {
         var entries = Entries();
-        var size = 1 + Wire.VarintSize((ulong)_capacity) + Wire.VarintSize((ulong)_total) + Wire.VarintSize((ulong)entries.Length);
+        var size = 1 + Varint.Size((ulong)_capacity) + Varint.Size((ulong)_total) + Varint.Size((ulong)entries.Length);
         foreach (var entry in entries)
         {
             var itemBytes = Encoding.UTF8.GetByteCount(entry.Item);
-            size += Wire.VarintSize((ulong)itemBytes) + itemBytes + Wire.VarintSize((ulong)entry.Count) + Wire.VarintSize((ulong)entry.Error);
+            size += Varint.Size((ulong)itemBytes) + itemBytes + Varint.Size((ulong)entry.Count) + Varint.Size((ulong)entry.Error);
         }
 
         var bytes = new byte[size];
         bytes[0] = FormatVersion;
         var at = 1;
-        at += Wire.WriteVarint(bytes.AsSpan(at), (ulong)_capacity);
-        at += Wire.WriteVarint(bytes.AsSpan(at), (ulong)_total);
-        at += Wire.WriteVarint(bytes.AsSpan(at), (ulong)entries.Length);
+        at += Varint.Write(bytes.AsSpan(at), (ulong)_capacity);
+        at += Varint.Write(bytes.AsSpan(at), (ulong)_total);
+        at += Varint.Write(bytes.AsSpan(at), (ulong)entries.Length);
         foreach (var entry in entries)
         {
-            at += Wire.WriteVarint(bytes.AsSpan(at), (ulong)Encoding.UTF8.GetByteCount(entry.Item));
+            at += Varint.Write(bytes.AsSpan(at), (ulong)Encoding.UTF8.GetByteCount(entry.Item));
             at += Encoding.UTF8.GetBytes(entry.Item, bytes.AsSpan(at));
-            at += Wire.WriteVarint(bytes.AsSpan(at), (ulong)entry.Count);
-            at += Wire.WriteVarint(bytes.AsSpan(at), (ulong)entry.Error);
+            at += Varint.Write(bytes.AsSpan(at), (ulong)entry.Count);
+            at += Varint.Write(bytes.AsSpan(at), (ulong)entry.Error);
         }
 
         return bytes;

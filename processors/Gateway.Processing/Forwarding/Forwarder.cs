@@ -51,6 +51,32 @@ public sealed class Forwarder(Func<ForwardRouter> router, ForwardDestinations de
     /// <summary>Called for each event that cannot be sent; the shell writes it as a bad row.</summary>
     public Action<ForwardProblem>? OnProblem { get; init; }
 
+    /// <summary>
+    /// The events of one record of the aggregated stream (KPL, or a plain line) with their hit fields, read from the
+    /// enricher's own parse. A line the enricher refuses is the enrich stage's bad row already, and a repeat (from an
+    /// enricher with its own deduplicator) was forwarded the first time, so neither becomes an item.
+    /// </summary>
+    public static void ReadRecord(EventEnricher enricher, ReadOnlySpan<byte> record, string partitionKey, DateTimeOffset arrival, Action<ForwardItem> onItem)
+    {
+        ArgumentNullException.ThrowIfNull(enricher);
+        ArgumentNullException.ThrowIfNull(onItem);
+        KplDeaggregator.Deaggregate(record, partitionKey, null, (in DeaggregatedRecord user) =>
+        {
+            var line = user.Data;
+            if (line is [.., (byte)'\n'])
+            {
+                line = line[..^1];
+            }
+
+            ForwardHit? hit = null;
+            var result = enricher.Enrich(line, arrival, (in RealtimeLogLine parsed) => hit = ForwardHit.Read(parsed));
+            if (result.Status == EnrichStatus.Event)
+            {
+                onItem(new ForwardItem(result.Event!, hit!));
+            }
+        });
+    }
+
     /// <summary>Forwards <paramref name="items"/>; returns once every delivery is accepted, dead-lettered, spilled or dropped.</summary>
     public async Task<DeliveryCounts> ForwardAsync(IReadOnlyList<ForwardItem> items, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Gateway.Processing.Internal;
 
 /// <summary>Constants and varint arithmetic of the KPL aggregated-record layout (magic, protobuf, MD5 trailer).</summary>
@@ -31,21 +29,10 @@ internal static class KplWire
     /// <summary>The KPL's <c>kMagic</c>; a blob that does not start with it is a plain record.</summary>
     public static ReadOnlySpan<byte> Magic => [0xF3, 0x89, 0x9A, 0xC2];
 
-    public static int VarintSize(ulong value) => value < 0x80 ? 1 : ((63 - BitOperations.LeadingZeroCount(value)) / 7) + 1;
+    public static int VarintSize(ulong value) => Varint.Size(value);
 
     /// <summary>Bytes a length-delimited field with a one-byte tag takes: tag, length varint, payload.</summary>
     public static int LengthDelimitedSize(int payloadLength) => 1 + VarintSize((uint)payloadLength) + payloadLength;
 
-    public static int WriteVarint(Span<byte> destination, ulong value)
-    {
-        var i = 0;
-        while (value >= 0x80)
-        {
-            destination[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[i++] = (byte)value;
-        return i;
-    }
+    public static int WriteVarint(Span<byte> destination, ulong value) => Varint.Write(destination, value);
 }
