@@ -43,6 +43,12 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
     /// <summary>The admin API's settings (<c>admin.*</c>).</summary>
     public AdminConfig Admin { get; init; } = AdminConfig.Default;
 
+    /// <summary>The dashboard's settings (<c>dashboard.*</c>).</summary>
+    public DashboardConfig Dashboard { get; init; } = DashboardConfig.Default;
+
+    /// <summary>Where the dashboard keeps its rollups (counters, sketches, detector state and stream positions).</summary>
+    public string RollupsFile => Path.Combine(DataDirectory, "rollups", "rollups.bin");
+
     /// <summary>Where <c>up</c> keeps the SHA-256 of the generated admin API token when <c>admin.token</c> is not configured.</summary>
     public string AdminTokenFile => Path.Combine(DataDirectory, "secrets", "admin-token.sha256");
 
@@ -135,6 +141,10 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
         }
 
         var admin = ReadAdmin(read);
+        var dashboard = new DashboardConfig(
+            read.Boolean("dashboard:enabled", true),
+            TimeSpan.FromDays(read.Integer("dashboard:retentionDays", 30, 1, 400)),
+            TimeSpan.FromSeconds(read.Integer("dashboard:snapshotSeconds", 30, 1, 3600)));
         ForwardOnlyInFile(root, read);
         read.RejectUnknownKeys();
         if (read.Errors.Count > 0)
@@ -142,7 +152,7 @@ internal sealed record GatewayConfig(string DataDirectory, EdgeOptions Edge, Emb
             throw new ConfigException(read.Errors);
         }
 
-        return new GatewayConfig(dataDirectory, edge, stream, kind == StreamKind.Kinesis ? kinesis : null, aggregateTarget, aggregateLinger, enrich, lake) { Admin = admin };
+        return new GatewayConfig(dataDirectory, edge, stream, kind == StreamKind.Kinesis ? kinesis : null, aggregateTarget, aggregateLinger, enrich, lake) { Admin = admin, Dashboard = dashboard };
     }
 
     /// <summary>
@@ -416,6 +426,16 @@ internal sealed record AdminConfig(bool Enabled, string? Token)
         builder.Append($"Enabled = {Enabled}, Token = {(Token is null ? "(generated)" : ConfigReader.Hidden)}");
         return true;
     }
+}
+
+/// <summary>Settings of the dashboard (<c>dashboard.*</c>).</summary>
+/// <param name="Enabled">Whether <c>up</c> keeps rollups and serves <c>/dashboard</c> and <c>/api/</c> (<c>dashboard.enabled</c>, default true; needs the admin API).</param>
+/// <param name="Retention">How long hourly rollups are kept (<c>dashboard.retentionDays</c>, default 30); older history is read from the lake.</param>
+/// <param name="SnapshotInterval">How often the rollups are saved (<c>dashboard.snapshotSeconds</c>, default 30); a crash recounts that much from the streams.</param>
+internal sealed record DashboardConfig(bool Enabled, TimeSpan Retention, TimeSpan SnapshotInterval)
+{
+    /// <summary>Enabled, 30 days, saved every 30 s.</summary>
+    public static DashboardConfig Default { get; } = new(true, TimeSpan.FromDays(30), TimeSpan.FromSeconds(30));
 }
 
 /// <summary>Configuration problems, each naming the key and the fix.</summary>

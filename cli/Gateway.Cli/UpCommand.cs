@@ -160,8 +160,13 @@ internal static class UpCommand
         var checkpoints = new FileCheckpointStore(config.CheckpointDirectory);
         var forwarding = ForwardStage.Create(config, forward.Store, forward.Enricher, streams.Aggregated, enriched.BadRows, checkpoints, ReportFailure);
         await using var forwardingScope = forwarding.ConfigureAwait(false);
+        using var dashboard = DashboardStage.Create(config, forward.Store, forward.Token, enriched, forwarding.Metrics, ReportFailure, out var dashboardLine);
         Action<IEndpointRouteBuilder>? routes = forward.Token is { } token
-            ? r => r.MapAdminApi(forward.Store, token).MapForwardStatus(forwarding)
+            ? r =>
+            {
+                r.MapAdminApi(forward.Store, token).MapForwardStatus(forwarding);
+                dashboard?.Map(r);
+            }
             : null;
         var aggregate = new StreamConsumer(
             "aggregate",
@@ -206,6 +211,7 @@ internal static class UpCommand
                 + $"a file per partition every {config.Lake.BufferTime.TotalSeconds:0} s or {config.Lake.BufferBytes} bytes, {config.Lake.Codec.ToString().ToLowerInvariant()}, at most {config.Lake.MaxOpenPartitions} partitions open"
                 + (leftovers > 0 ? $"; removed {leftovers} staged file(s) an earlier stop left behind" : ""),
             await forwarding.DescribeAsync(cancellationToken).ConfigureAwait(false),
+            dashboardLine,
         ];
 
         using var halt = new CancellationTokenSource();
@@ -217,6 +223,8 @@ internal static class UpCommand
         var enriching = enrich.RunAsync(halt.Token, drainEnrich.Token);
         var storing = lake.RunAsync(halt.Token, drainLake.Token);
         var sending = forwarding.RunAsync(halt.Token, drainForward.Token);
+        using var drainDashboard = new CancellationTokenSource();
+        var watching = dashboard?.RunAsync(halt.Token, drainDashboard.Token) ?? Task.CompletedTask;
         try
         {
             var code = await ServeAsync(config, streams, banner, routes, stop, cancellationToken).ConfigureAwait(false);
@@ -233,6 +241,9 @@ internal static class UpCommand
             await DrainAsync("aggregate", aggregating, "aggregated").ConfigureAwait(false);
             await drainEnrich.CancelAsync().ConfigureAwait(false);
             await DrainAsync("enrich", enriching, "enriched").ConfigureAwait(false);
+            // The dashboard counts what enrich wrote; it is saved with its stream positions, so nothing is counted twice.
+            await drainDashboard.CancelAsync().ConfigureAwait(false);
+            await DrainAsync("dashboard", watching, "counted by the dashboard").ConfigureAwait(false);
             // Every buffered partition is committed and checkpointed before the process exits.
             await drainLake.CancelAsync().ConfigureAwait(false);
             await DrainAsync("lake", storing, "written to the lake").ConfigureAwait(false);
@@ -240,7 +251,7 @@ internal static class UpCommand
             await drainForward.CancelAsync().ConfigureAwait(false);
             await DrainAsync("forward", sending, "forwarded").ConfigureAwait(false);
             await halt.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(aggregating, enriching, storing, sending).ConfigureAwait(false);
+            await Task.WhenAll(aggregating, enriching, storing, sending, watching).ConfigureAwait(false);
 
             // Counts only: rows carry event data, which stays out of logs.
             var counts = enrichment.Counts;

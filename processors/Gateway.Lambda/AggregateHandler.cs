@@ -1,5 +1,7 @@
 using Gateway.Aws;
+using Gateway.Lambda.Internal;
 using Gateway.Processing;
+using Gateway.Processing.Metrics;
 
 namespace Gateway.Lambda;
 
@@ -92,6 +94,7 @@ public sealed class AggregateHandler : JsonLambdaHandler<KinesisEvent, StreamsEv
             return StreamsEventResponse.Success();
         }
 
+        var throttledBefore = _writer.GetMetrics().ThrottledEntries;
         var options = await GetOptionsAsync(cancellationToken).ConfigureAwait(false);
         var users = new UserRecord[records.Count];
         for (var i = 0; i < users.Length; i++)
@@ -118,6 +121,12 @@ public sealed class AggregateHandler : JsonLambdaHandler<KinesisEvent, StreamsEv
         context.Logger.Info(failedPuts == 0
             ? $"aggregate: {records.Count} record(s) in {puts.Count} aggregated record(s)"
             : $"aggregate: {records.Count} record(s) in {puts.Count} aggregated record(s); {failedPuts} not accepted after retries, retrying from record {firstFailed}");
+        context.Logger.Metrics(InvocationMetrics.Start(GatewayMetrics.Aggregate, context, _time)
+            .Add(GatewayMetrics.AggregateRecords, records.Count)
+            .Add(GatewayMetrics.AggregateAggregatedRecords, puts.Count - failedPuts)
+            .Add(GatewayMetrics.AggregateAggregatedBytes, puts.Where((_, i) => result.Records[i].Succeeded).Sum(p => (long)p.Data.Length))
+            .Add(GatewayMetrics.AggregateRetriedRecords, firstFailed is { } from ? records.Count - from : 0)
+            .Add(GatewayMetrics.AggregateThrottledPuts, _writer.GetMetrics().ThrottledEntries - throttledBefore));
         return StreamsEventResponse.RetryFrom(records, firstFailed);
     }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Gateway.Lambda.Internal;
 using Gateway.Processing.Enrichment;
+using Gateway.Processing.Metrics;
 
 namespace Gateway.Lambda;
 
@@ -103,6 +104,7 @@ public sealed partial class EnrichHandler : JsonLambdaHandler<FirehoseTransforma
         var overBudget = size > _budget ? FitToBudget(records, answers, size) : 0;
         var response = Commit(records, answers);
         Log(context.Logger, response, overBudget, _enricher.UserAgentCacheHits - hits, _enricher.UserAgentCacheMisses - misses);
+        context.Logger.Metrics(Metrics(answers, context));
         return response;
     }
 
@@ -111,6 +113,8 @@ public sealed partial class EnrichHandler : JsonLambdaHandler<FirehoseTransforma
         var result = _enricher.Enrich(Line(record), Arrival(record));
         var answer = new FirehoseTransformedRecord { RecordId = record.RecordId };
         string? eventId = null;
+        EventRow? stored = null;
+        string? reason = null;
         switch (result.Status)
         {
             case EnrichStatus.Event:
@@ -122,17 +126,19 @@ public sealed partial class EnrichHandler : JsonLambdaHandler<FirehoseTransforma
                 answer.Data = buffer.WrittenSpan.ToArray();
                 answer.Metadata = PartitionMetadata(row.Partition);
                 eventId = row.EventId;
+                stored = row;
                 break;
             case EnrichStatus.BadRow:
                 answer.Result = FirehoseRecordResult.ProcessingFailed;
                 answer.Data = EventRowJson.ToUtf8(result.BadRow!);
+                reason = result.BadRow!.Reason;
                 break;
             default:
                 // Duplicate comes only from an enricher with its own deduplicator, which the constructor refuses.
                 throw new UnreachableException($"The enricher answered {result.Status}.");
         }
 
-        return new Answer(answer, eventId, FirehoseResponseSize.Of(answer));
+        return new Answer(answer, eventId, FirehoseResponseSize.Of(answer), stored, reason);
     }
 
     /// <summary>
@@ -181,7 +187,7 @@ public sealed partial class EnrichHandler : JsonLambdaHandler<FirehoseTransforma
     {
         var bad = BadRow.Create(withLine ? Line(record) : [], Arrival(record), BadRow.EnrichStage, BudgetReason, withLine ? BudgetMessage : BudgetMessageWithoutLine);
         var answer = new FirehoseTransformedRecord { RecordId = record.RecordId, Result = FirehoseRecordResult.ProcessingFailed, Data = EventRowJson.ToUtf8(bad) };
-        return new Answer(answer, null, FirehoseResponseSize.Of(answer));
+        return new Answer(answer, null, FirehoseResponseSize.Of(answer), null, BudgetReason);
     }
 
     /// <summary>Remembers the event ids of the rows answered <c>Ok</c>; a repeat, in this batch or an earlier one, becomes <c>Dropped</c>.</summary>
@@ -208,6 +214,70 @@ public sealed partial class EnrichHandler : JsonLambdaHandler<FirehoseTransforma
         }
 
         return new FirehoseTransformationResponse { Records = results };
+    }
+
+    /// <summary>The invocation's metrics, counted from the settled answers: a row dropped as a repeat counts as a duplicate only.</summary>
+    private GatewayMetricSet Metrics(Answer[] answers, LambdaContext context)
+    {
+        var set = InvocationMetrics.Start(GatewayMetrics.Enrich, context, _time, _flags?.Pixels);
+        set.Add(GatewayMetrics.EnrichRecords, answers.Length);
+        var pixels = _flags?.Pixels is not null;
+        foreach (var answer in answers)
+        {
+            switch (answer.Record.Result)
+            {
+                case FirehoseRecordResult.Dropped:
+                    set.Add(GatewayMetrics.EnrichDuplicates, 1);
+                    break;
+                case FirehoseRecordResult.ProcessingFailed:
+                    set.Add(GatewayMetrics.EnrichBadRows, 1).Add(GatewayMetrics.EnrichBadRowsByReason, answer.Reason, 1);
+                    break;
+                default:
+                    Count(set, answer.Row!, pixels);
+                    break;
+            }
+        }
+
+        return set;
+    }
+
+    // The same rules as the local dashboard's rollups: email opens split into machine and (non-bot) human ones,
+    // conversions exclude bots.
+    private static void Count(GatewayMetricSet set, EventRow row, bool pixels)
+    {
+        set.Add(GatewayMetrics.EnrichEvents, 1).Add(GatewayMetrics.EnrichEventsByChannel, row.Channel, 1);
+        if (row.IsBot)
+        {
+            set.Add(GatewayMetrics.EnrichBots, 1);
+        }
+
+        if (row.Channel == "email")
+        {
+            if (row.IsMachineOpen)
+            {
+                set.Add(GatewayMetrics.EnrichMachineOpens, 1);
+            }
+            else if (!row.IsBot)
+            {
+                set.Add(GatewayMetrics.EnrichHumanOpens, 1);
+            }
+        }
+
+        var conversion = !row.IsBot && GatewayMetrics.ConversionEvents.Contains(row.EventName);
+        if (conversion)
+        {
+            set.Add(GatewayMetrics.EnrichConversions, 1);
+        }
+
+        // Without the forward settings no pixel is known, and every one would count under (other): nothing is published.
+        if (pixels)
+        {
+            set.Add(GatewayMetrics.EnrichEventsByPixel, row.PixelId, 1);
+            if (conversion)
+            {
+                set.Add(GatewayMetrics.EnrichConversionsByPixel, row.PixelId, 1);
+            }
+        }
     }
 
     private static void Log(LambdaLogger logger, FirehoseTransformationResponse response, int overBudget, long hits, long misses)
@@ -261,6 +331,6 @@ public sealed partial class EnrichHandler : JsonLambdaHandler<FirehoseTransforma
         },
     };
 
-    /// <summary>A record's answer while the response is being planned: the event id it will remember and its size.</summary>
-    private readonly record struct Answer(FirehoseTransformedRecord Record, string? EventId, long Size);
+    /// <summary>A record's answer while the response is being planned: the event id it will remember, its size, and for the metrics its row or bad-row reason.</summary>
+    private readonly record struct Answer(FirehoseTransformedRecord Record, string? EventId, long Size, EventRow? Row, string? Reason);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Gateway.Lambda.Internal;
 using Gateway.Processing.Enrichment;
 using Gateway.Processing.Forwarding;
+using Gateway.Processing.Metrics;
 
 namespace Gateway.Lambda;
 
@@ -64,6 +65,11 @@ public sealed partial class ForwardHandler : JsonLambdaHandler<KinesisEvent, Str
     private readonly ForwardHandlerOptions _options;
     private readonly TimeProvider _time;
     private readonly List<BadRow> _badRows = [];
+    // What the long-lived senders accept, dead-letter and drop, counted across invocations; each invocation's metrics are
+    // the difference of two snapshots. An hour of retention bounds it to two or three hourly buckets.
+    private readonly ForwardMetrics _sent;
+    // The senders' counts when the last metrics were written: what an invocation that failed midway sent is counted by the next.
+    private SentCounts _sentWritten;
     private ForwardControlState? _state;
     private ForwardDestinations? _destinations;
     private DateTimeOffset _redriveDue;
@@ -103,6 +109,8 @@ public sealed partial class ForwardHandler : JsonLambdaHandler<KinesisEvent, Str
         _writeBadRows = writeBadRows;
         _options = options ?? new ForwardHandlerOptions();
         _time = time;
+        _sent = new ForwardMetrics(time, new ForwardMetricsOptions { Retention = TimeSpan.FromHours(1) });
+        _sentWritten = SentCounts.Take(_sent);
     }
 
     /// <summary>The live senders (null before the first invocation).</summary>
@@ -177,14 +185,18 @@ public sealed partial class ForwardHandler : JsonLambdaHandler<KinesisEvent, Str
             }
         }
 
-        Log(context.Logger, records.Count, items.Count, repeats, counts, Dropped(metrics), held, stored, retryFrom);
+        var dropped = Dropped(metrics);
+        Log(context.Logger, records.Count, items.Count, repeats, counts, dropped, held, stored, retryFrom);
+        var outcome = new Outcome(records.Count, items.Count, repeats, dropped, held, stored, retryFrom is not null);
         if (retryFrom is { } from)
         {
             await PauseWhileBreakersAreOpenAsync(destinations, context, cancellationToken).ConfigureAwait(false);
+            context.Logger.Metrics(Metrics(context, state, outcome));
             return StreamsEventResponse.RetryFrom(records, from);
         }
 
         await RedriveAsync(destinations, context, cancellationToken).ConfigureAwait(false);
+        context.Logger.Metrics(Metrics(context, state, outcome));
         return StreamsEventResponse.Success();
     }
 
@@ -224,7 +236,7 @@ public sealed partial class ForwardHandler : JsonLambdaHandler<KinesisEvent, Str
         {
             // A new or rotated secret: senders are rebuilt with it (their breakers start closed).
             var previous = _destinations;
-            _destinations = new ForwardDestinations(_http, _deadLetters, _spill, state.Secret, _options.Sender, time: _time, runRedrive: false)
+            _destinations = new ForwardDestinations(_http, _deadLetters, _spill, state.Secret, _options.Sender, _sent, _time, runRedrive: false)
             {
                 OnStale = (delivery, message) => Report(ForwardProblem.Stale(delivery, message)),
             };
@@ -370,6 +382,62 @@ public sealed partial class ForwardHandler : JsonLambdaHandler<KinesisEvent, Str
             ? string.Create(CultureInfo.InvariantCulture, $"{line}; not delivered yet ({by}): retrying from record {from}")
             : string.Create(CultureInfo.InvariantCulture, $"{line}; not delivered yet ({by}) and retried long enough: {stored} stored in the spill, resent when the destination answers"));
     }
+
+    /// <summary>
+    /// The invocation's metrics: its batch's counts, and what the senders did since the last metrics were written (this
+    /// batch, the redrive, and an earlier invocation that failed before writing its own).
+    /// Deliveries not delivered yet count as failed while their record is retried through the stream, as spilled once stored.
+    /// </summary>
+    private GatewayMetricSet Metrics(LambdaContext context, ForwardControlState state, Outcome outcome)
+    {
+        var now = SentCounts.Take(_sent);
+        var sent = now.Since(_sentWritten);
+        _sentWritten = now;
+        var set = InvocationMetrics.Start(
+            GatewayMetrics.Forward,
+            context,
+            _time,
+            state.Settings.Pixels.Select(p => p.Id),
+            state.Settings.Destinations.Select(d => d.Name));
+        set.Add(GatewayMetrics.ForwardRecords, outcome.Records)
+            .Add(GatewayMetrics.ForwardEvents, outcome.Events)
+            .Add(GatewayMetrics.ForwardRepeats, outcome.Repeats)
+            .Add(GatewayMetrics.ForwardForwarded, sent.ForwardedByDestination.Values.Sum())
+            .Add(GatewayMetrics.ForwardDeadLettered, sent.DeadLetteredByDestination.Values.Sum())
+            .Add(GatewayMetrics.ForwardFailed, outcome.Retried ? outcome.Held.Count : 0)
+            .Add(GatewayMetrics.ForwardSpilled, outcome.Stored)
+            .Add(GatewayMetrics.ForwardDropped, outcome.Dropped.Values.Sum() + sent.DroppedByReason.Values.Sum());
+        foreach (var (destination, count) in sent.ForwardedByDestination)
+        {
+            set.Add(GatewayMetrics.ForwardForwardedByDestination, destination, count);
+        }
+
+        foreach (var (destination, count) in sent.DeadLetteredByDestination)
+        {
+            set.Add(GatewayMetrics.ForwardDeadLetteredByDestination, destination, count);
+        }
+
+        var undelivered = outcome.Retried ? GatewayMetrics.ForwardFailedByDestination : GatewayMetrics.ForwardSpilledByDestination;
+        foreach (var group in outcome.Held.GroupBy(d => d.Destination, StringComparer.Ordinal))
+        {
+            set.Add(undelivered, group.Key, group.Count());
+        }
+
+        foreach (var (reason, count) in outcome.Dropped.Concat(sent.DroppedByReason))
+        {
+            set.Add(GatewayMetrics.ForwardDroppedByReason, reason, count);
+        }
+
+        foreach (var (pixel, count) in sent.ForwardedByPixel)
+        {
+            set.Add(GatewayMetrics.ForwardForwardedByPixel, pixel, count);
+        }
+
+        return set;
+    }
+
+    /// <summary>What became of one batch, for its metrics.</summary>
+    private sealed record Outcome(int Records, int Events, int Repeats, IReadOnlyDictionary<string, long> Dropped, List<Delivery> Held, int Stored, bool Retried);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b, TimeSpan c) => a < b ? (a < c ? a : c) : (b < c ? b : c);
 }

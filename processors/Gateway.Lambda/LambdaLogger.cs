@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Processing.Metrics;
 
 namespace Gateway.Lambda;
 
@@ -40,6 +41,36 @@ public sealed class LambdaLogger
     /// <summary>Logs an error, with the exception's type, message and stack when given.</summary>
     public void Error(string message, Exception? exception = null) =>
         Write("ERROR", exception is null ? message : $"{message}: {exception}");
+
+    /// <summary>
+    /// Writes the invocation's metrics as Embedded Metric Format lines, each a bare JSON object on its own line: CloudWatch
+    /// Logs extracts metrics only from log events that are the JSON document itself. A set that cannot be written is
+    /// logged as a warning instead, so metrics never fail an invocation.
+    /// </summary>
+    public void Metrics(GatewayMetricSet metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        IReadOnlyList<string> lines;
+        try
+        {
+            lines = metrics.ToLines();
+        }
+        catch (ArgumentException e)
+        {
+            Warn($"metrics not written: {e.Message}");
+            return;
+        }
+
+        lock (_output)
+        {
+            foreach (var line in lines)
+            {
+                _output.WriteLine(line);
+            }
+
+            _output.Flush();
+        }
+    }
 
     private void Write(string level, string message)
     {

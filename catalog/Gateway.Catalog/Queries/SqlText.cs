@@ -3,7 +3,7 @@ using System.Text;
 namespace Gateway.Catalog.Queries;
 
 /// <summary>SQL literals and a lexical scan shared by Athena (Trino) and DuckDB, whose string and comment syntax agree.</summary>
-internal static class SqlText
+public static class SqlText
 {
     /// <summary>
     /// <paramref name="value"/> as a standard SQL string literal: quotes doubled, nothing else escaped. Neither engine

@@ -132,6 +132,16 @@ internal sealed class AdminToken
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
+    /// <summary>
+    /// A key for signing dashboard sessions, derived from the current token's hash (so a new token ends every session);
+    /// null while no valid token exists.
+    /// </summary>
+    public byte[]? SessionKey()
+    {
+        var hash = (_file is null ? _state : Refresh()).Hash;
+        return hash is null ? null : HMACSHA256.HashData(hash, "gateway dashboard session v1"u8);
+    }
+
     /// <summary>The hash file's state, read again when its last-write time changed (one stat per call otherwise).</summary>
     private FileState Refresh()
     {

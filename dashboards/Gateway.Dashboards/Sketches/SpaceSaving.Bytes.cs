@@ -1,6 +1,4 @@
-using System.Text;
-using Gateway.Dashboards.Sketches.Internal;
-using Gateway.Processing;
+using Gateway.Dashboards.Internal;
 
 namespace Gateway.Dashboards.Sketches;
 
@@ -12,7 +10,8 @@ public sealed partial class SpaceSaving
     // A UTF-16 unit takes at most 3 UTF-8 bytes (a surrogate pair takes 4 for 2 units).
     private const int MaxItemBytes = MaxItemLength * 3;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    /// <summary>Reads one item where <see cref="Write"/>'s item writer put it; <paramref name="startsAt"/> is where it began, for messages.</summary>
+    internal delegate string ItemReader(ref ByteReader reader, out int startsAt);
 
     /// <summary>
     /// The sketch as bytes: a version byte, then varints for the capacity, the total count and the number of entries,
@@ -20,29 +19,9 @@ public sealed partial class SpaceSaving
     /// </summary>
     public byte[] ToBytes()
     {
-        var entries = Entries();
-        var size = 1 + Varint.Size((ulong)_capacity) + Varint.Size((ulong)_total) + Varint.Size((ulong)entries.Length);
-        foreach (var entry in entries)
-        {
-            var itemBytes = Encoding.UTF8.GetByteCount(entry.Item);
-            size += Varint.Size((ulong)itemBytes) + itemBytes + Varint.Size((ulong)entry.Count) + Varint.Size((ulong)entry.Error);
-        }
-
-        var bytes = new byte[size];
-        bytes[0] = FormatVersion;
-        var at = 1;
-        at += Varint.Write(bytes.AsSpan(at), (ulong)_capacity);
-        at += Varint.Write(bytes.AsSpan(at), (ulong)_total);
-        at += Varint.Write(bytes.AsSpan(at), (ulong)entries.Length);
-        foreach (var entry in entries)
-        {
-            at += Varint.Write(bytes.AsSpan(at), (ulong)Encoding.UTF8.GetByteCount(entry.Item));
-            at += Encoding.UTF8.GetBytes(entry.Item, bytes.AsSpan(at));
-            at += Varint.Write(bytes.AsSpan(at), (ulong)entry.Count);
-            at += Varint.Write(bytes.AsSpan(at), (ulong)entry.Error);
-        }
-
-        return bytes;
+        var writer = new ByteWriter(64);
+        Write(writer, static (w, item) => w.String(item));
+        return writer.ToArray();
     }
 
     /// <summary>Reads a sketch written by <see cref="ToBytes"/>.</summary>
@@ -50,7 +29,46 @@ public sealed partial class SpaceSaving
     /// merges can produce); the message says which part is wrong.</exception>
     public static SpaceSaving FromBytes(ReadOnlySpan<byte> bytes)
     {
-        var reader = new WireReader(bytes, FormatName);
+        var reader = new ByteReader(bytes, FormatName);
+        var sketch = Read(ref reader, ReadInlineItem);
+        reader.ExpectEnd();
+        return sketch;
+    }
+
+    /// <summary>
+    /// Appends the form <see cref="ToBytes"/> returns, with each item written by <paramref name="writeItem"/> (inline, or a
+    /// reference into a string table). Unless <paramref name="ranked"/>, entries go in slot order, which saves sorting and
+    /// reads back into the same slots (which counter is replaced next depends only on counts and items, not on the order).
+    /// </summary>
+    internal void Write(ByteWriter writer, Action<ByteWriter, string> writeItem, bool ranked = true)
+    {
+        writer.Byte(FormatVersion);
+        writer.Varint((ulong)_capacity);
+        writer.Varint((ulong)_total);
+        writer.Varint((ulong)_size);
+        if (ranked)
+        {
+            foreach (var entry in Entries())
+            {
+                writeItem(writer, entry.Item);
+                writer.Varint((ulong)entry.Count);
+                writer.Varint((ulong)entry.Error);
+            }
+
+            return;
+        }
+
+        for (var slot = 0; slot < _size; slot++)
+        {
+            writeItem(writer, _items[slot]);
+            writer.Varint((ulong)_counts[slot]);
+            writer.Varint((ulong)_errors[slot]);
+        }
+    }
+
+    /// <summary>Reads the form <see cref="Write"/> appends, each item through <paramref name="readItem"/>, and checks it is one adds and merges can produce.</summary>
+    internal static SpaceSaving Read(ref ByteReader reader, ItemReader readItem)
+    {
         var version = reader.ReadByte("version byte");
         if (version != FormatVersion)
         {
@@ -66,25 +84,14 @@ public sealed partial class SpaceSaving
         var total = (long)reader.ReadVarint("total count", long.MaxValue);
         var count = (int)reader.ReadVarint("entry count", capacity);
         var sketch = new SpaceSaving((int)capacity);
-        var entries = new List<SpaceSavingEntry>(count);
-        var seen = new HashSet<string>(count, StringComparer.Ordinal);
+        // Each entry takes at least three bytes, so a damaged count cannot make this allocate for entries that are not there.
+        var entries = new List<SpaceSavingEntry>(Math.Min(count, reader.Remaining / 3));
+        var seen = new HashSet<string>(entries.Capacity, StringComparer.Ordinal);
         var sum = 0L;
         var exact = count < (int)capacity;
         for (var n = 0; n < count; n++)
         {
-            var start = reader.Position;
-            var length = (int)reader.ReadVarint("item length", MaxItemBytes);
-            string item;
-            try
-            {
-                item = StrictUtf8.GetString(reader.ReadBytes(length, "item"));
-            }
-            catch (DecoderFallbackException)
-            {
-                reader.Fail($"the item at byte {start} is not valid UTF-8");
-                throw;
-            }
-
+            var item = readItem(ref reader, out var start);
             if (item.Length > MaxItemLength)
             {
                 reader.Fail($"the item at byte {start} has {item.Length} chars, over the {MaxItemLength} limit");
@@ -127,8 +134,15 @@ public sealed partial class SpaceSaving
             reader.Fail($"the sketch is not full but its counts add up to {sum}, not the total count {total}");
         }
 
-        reader.ExpectEnd();
+        // Entries are kept highest first; the heap is rebuilt from them whatever their order.
         sketch.Load(entries, total);
         return sketch;
+    }
+
+    private static string ReadInlineItem(ref ByteReader reader, out int startsAt)
+    {
+        startsAt = reader.Position;
+        var length = (int)reader.ReadVarint("item length", MaxItemBytes);
+        return reader.ReadUtf8(length, "item", startsAt);
     }
 }

@@ -14,7 +14,9 @@ namespace Gateway.Dashboards.Sketches;
 /// sketch's contents: a sketch read back with <see cref="FromBytes"/> goes on exactly like the original.</para>
 /// <para>Items are cut to <see cref="MaxItemLength"/> UTF-16 units (never inside a surrogate pair) and lone surrogates
 /// become U+FFFD, so items that differ only past the cut count as one and every item survives UTF-8 serialization.
-/// Memory is bounded by the capacity: counters are allocated as they are first used. Not thread-safe.</para>
+/// Memory is bounded by the capacity: counters are allocated as they are first used, starting with four, and up to
+/// eight items are found by a linear search with no dictionary, so a sketch that sees a handful of items stays small.
+/// Not thread-safe.</para>
 /// </remarks>
 public sealed partial class SpaceSaving
 {
@@ -24,11 +26,13 @@ public sealed partial class SpaceSaving
     /// <summary>The largest capacity accepted, which also bounds what <see cref="FromBytes"/> allocates.</summary>
     public const int MaxCapacity = 65_536;
 
-    private const int InitialSlots = 16;
+    private const int InitialSlots = 4;
+    // Below this many items a linear search is as fast as a hash lookup, and costs no dictionary.
+    private const int IndexFrom = 8;
 
     private readonly int _capacity;
-    private readonly Dictionary<string, int> _slots;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spanSlots;
+    // Item → slot, once there are IndexFrom items; null before.
+    private Dictionary<string, int>? _slots;
     // Counters live in parallel arrays indexed by slot; _heap orders slots and _position maps a slot to its heap index.
     private string[] _items;
     private long[] _counts;
@@ -37,6 +41,8 @@ public sealed partial class SpaceSaving
     private int[] _position;
     private int _size;
     private long _total;
+    // Heap bytes of the monitored items' strings.
+    private long _itemBytes;
 
     /// <summary>An empty sketch with <paramref name="capacity"/> counters.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The capacity is outside 1..<see cref="MaxCapacity"/>.</exception>
@@ -46,8 +52,6 @@ public sealed partial class SpaceSaving
         ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, MaxCapacity);
         _capacity = capacity;
         var initial = Math.Min(capacity, InitialSlots);
-        _slots = new Dictionary<string, int>(initial, StringComparer.Ordinal);
-        _spanSlots = _slots.GetAlternateLookup<ReadOnlySpan<char>>();
         _items = new string[initial];
         _counts = new long[initial];
         _errors = new long[initial];
@@ -70,6 +74,17 @@ public sealed partial class SpaceSaving
     public void Add(string item, long count = 1)
     {
         ArgumentNullException.ThrowIfNull(item);
+        _ = Add(item, item, count);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> occurrences of <paramref name="item"/>; a string is allocated only for an item not
+    /// monitored yet. Returns how much <see cref="ApproximateBytes"/> grew (0 for an item already monitored).
+    /// </summary>
+    internal long Add(ReadOnlySpan<char> item, long count = 1) => Add(item, null, count);
+
+    private long Add(ReadOnlySpan<char> item, string? original, long count)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         _total = checked(_total + count);
         var key = Cut(item);
@@ -80,15 +95,18 @@ public sealed partial class SpaceSaving
             key = repaired;
         }
 
-        if (_spanSlots.TryGetValue(key, out var slot))
+        var slot = Find(key);
+        if (slot >= 0)
         {
             // No counter exceeds the total, which was checked above.
             _counts[slot] += count;
             SiftDown(_position[slot]);
-            return;
+            return 0;
         }
 
-        var stored = repaired ?? (key.Length == item.Length ? item : key.ToString());
+        var before = ApproximateBytes;
+        var stored = repaired ?? (original is not null && key.Length == original.Length ? original : key.ToString());
+        _itemBytes += StringBytes(stored.Length);
         if (_size < _capacity)
         {
             slot = _size++;
@@ -97,19 +115,29 @@ public sealed partial class SpaceSaving
             _counts[slot] = count;
             _errors[slot] = 0;
             _heap[slot] = slot;
-            _slots.Add(stored, slot);
+            if (_slots is not null)
+            {
+                _slots.Add(stored, slot);
+            }
+            else if (_size == IndexFrom)
+            {
+                BuildIndex();
+            }
+
             SiftUp(slot);
-            return;
+            return ApproximateBytes - before;
         }
 
         slot = _heap[0];
         var minimum = _counts[slot];
-        _slots.Remove(_items[slot]);
+        _slots?.Remove(_items[slot]);
+        _itemBytes -= StringBytes(_items[slot].Length);
         _items[slot] = stored;
         _counts[slot] = minimum + count;
         _errors[slot] = minimum;
-        _slots.Add(stored, slot);
+        _slots?.Add(stored, slot);
         SiftDown(0);
+        return ApproximateBytes - before;
     }
 
     /// <summary>The <paramref name="n"/> monitored items with the highest counts, by count descending, then by item (ordinal).</summary>
@@ -152,16 +180,15 @@ public sealed partial class SpaceSaving
         for (var slot = 0; slot < _size; slot++)
         {
             var item = _items[slot];
-            var (count, error) = other._slots.TryGetValue(item, out var theirs)
-                ? (other._counts[theirs], other._errors[theirs])
-                : (theirsMissing, theirsMissing);
+            var theirs = other.Find(item);
+            var (count, error) = theirs >= 0 ? (other._counts[theirs], other._errors[theirs]) : (theirsMissing, theirsMissing);
             combined.Add(new SpaceSavingEntry(item, _counts[slot] + count, _errors[slot] + error));
         }
 
         for (var slot = 0; slot < other._size; slot++)
         {
             var item = other._items[slot];
-            if (!_slots.ContainsKey(item))
+            if (Find(item) < 0)
             {
                 combined.Add(new SpaceSavingEntry(item, other._counts[slot] + mineMissing, other._errors[slot] + mineMissing));
             }
@@ -176,7 +203,7 @@ public sealed partial class SpaceSaving
         Load(combined, total);
     }
 
-    internal static ReadOnlySpan<char> Cut(string item)
+    internal static ReadOnlySpan<char> Cut(ReadOnlySpan<char> item)
     {
         if (item.Length <= MaxItemLength)
         {
@@ -184,7 +211,7 @@ public sealed partial class SpaceSaving
         }
 
         // Cutting between the halves of a surrogate pair would leave a lone high surrogate.
-        return item.AsSpan(0, char.IsHighSurrogate(item[MaxItemLength - 1]) ? MaxItemLength - 1 : MaxItemLength);
+        return item[..(char.IsHighSurrogate(item[MaxItemLength - 1]) ? MaxItemLength - 1 : MaxItemLength)];
     }
 
     private static bool HasLoneSurrogate(ReadOnlySpan<char> text)
@@ -242,23 +269,57 @@ public sealed partial class SpaceSaving
         return entries;
     }
 
+    // The slot monitoring key, or -1.
+    private int Find(ReadOnlySpan<char> key)
+    {
+        if (_slots is { } slots)
+        {
+            return slots.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var found) ? found : -1;
+        }
+
+        for (var slot = 0; slot < _size; slot++)
+        {
+            if (key.SequenceEqual(_items[slot]))
+            {
+                return slot;
+            }
+        }
+
+        return -1;
+    }
+
+    private void BuildIndex()
+    {
+        _slots = new Dictionary<string, int>(_size * 2, StringComparer.Ordinal);
+        for (var slot = 0; slot < _size; slot++)
+        {
+            _slots.Add(_items[slot], slot);
+        }
+    }
+
     // The count an unmonitored item can have reached: the smallest counter once all k are used, 0 before.
     private long MinimumIfFull() => _size == _capacity ? _counts[_heap[0]] : 0;
 
     private void Load(List<SpaceSavingEntry> entries, long total)
     {
-        _slots.Clear();
+        _slots = null;
         _size = 0;
+        _itemBytes = 0;
         EnsureSlots(entries.Count);
         foreach (var entry in entries)
         {
+            _itemBytes += StringBytes(entry.Item.Length);
             var slot = _size++;
             _items[slot] = entry.Item;
             _counts[slot] = entry.Count;
             _errors[slot] = entry.Error;
             _heap[slot] = slot;
             _position[slot] = slot;
-            _slots.Add(entry.Item, slot);
+        }
+
+        if (_size >= IndexFrom)
+        {
+            BuildIndex();
         }
 
         Array.Clear(_items, _size, _items.Length - _size);

@@ -78,6 +78,12 @@ public sealed class ForwardRouter
     /// <summary>The settings this router applies.</summary>
     public ForwardSettings Settings => _settings;
 
+    /// <summary>Whether any pixel is configured.</summary>
+    public bool HasPixels => _pixels.Count > 0;
+
+    /// <summary>Whether <paramref name="pixelId"/> is a configured pixel (enabled or not).</summary>
+    public bool IsConfigured(string pixelId) => _pixels.ContainsKey(pixelId);
+
     /// <summary>The domain verdict for <paramref name="host"/>, for flagging stored events.</summary>
     public DomainVerdict JudgeDomain(string? host) => _domains.Judge(host);
 

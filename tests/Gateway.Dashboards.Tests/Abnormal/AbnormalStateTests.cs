@@ -1,3 +1,4 @@
+using Gateway.Dashboards.Internal;
 using System.Buffers.Binary;
 using System.Text;
 using FsCheck;

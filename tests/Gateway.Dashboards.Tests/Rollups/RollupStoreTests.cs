@@ -35,7 +35,7 @@ public sealed class RollupStoreTests
         Assert.Equal(5, total.Countries.Counts[Tally.Unknown]);
         Assert.Equal(1, total.ReferrerMedia.Counts["search"]);
         Assert.Equal(2, total.Channels.Counts["email"]);
-        Assert.Equal([KeyValuePair.Create(Tally.Unknown, 5L), KeyValuePair.Create("www.google.com", 1L)], total.ReferrerHosts.Top(5));
+        Assert.Equal([KeyValuePair.Create(Tally.Unknown, 5L), KeyValuePair.Create("www.google.com", 1L)], total.TopReferrers(5));
     }
 
     [Fact]

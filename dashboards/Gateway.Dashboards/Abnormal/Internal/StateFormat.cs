@@ -1,7 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
+using Gateway.Dashboards.Internal;
 
 namespace Gateway.Dashboards.Abnormal.Internal;
 
@@ -54,47 +53,30 @@ internal static class StateFormat
     }
 }
 
-/// <summary>Little-endian writer of the state payload.</summary>
+/// <summary>Little-endian writer of the state payload, over the shared <see cref="ByteWriter"/>.</summary>
 internal sealed class StateWriter
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly ByteWriter _writer = new(4096);
 
     public StateWriter()
     {
-        _buffer.Write(StateFormat.Magic);
-        Byte(StateFormat.Version);
+        _writer.Bytes(StateFormat.Magic);
+        _writer.Byte(StateFormat.Version);
     }
 
-    public void Byte(byte value)
-    {
-        _buffer.GetSpan(1)[0] = value;
-        _buffer.Advance(1);
-    }
+    public void Byte(byte value) => _writer.Byte(value);
 
-    public void Int32(int value)
-    {
-        BinaryPrimitives.WriteInt32LittleEndian(_buffer.GetSpan(sizeof(int)), value);
-        _buffer.Advance(sizeof(int));
-    }
+    public void Int32(int value) => _writer.Int32(value);
 
-    public void Int64(long value)
-    {
-        BinaryPrimitives.WriteInt64LittleEndian(_buffer.GetSpan(sizeof(long)), value);
-        _buffer.Advance(sizeof(long));
-    }
+    public void Int64(long value) => _writer.Int64(value);
 
-    public void Double(double value)
-    {
-        BinaryPrimitives.WriteDoubleLittleEndian(_buffer.GetSpan(sizeof(double)), value);
-        _buffer.Advance(sizeof(double));
-    }
+    public void Double(double value) => _writer.Double(value);
 
+    /// <summary>A 32-bit UTF-8 length, then the bytes.</summary>
     public void String(string value)
     {
-        var length = Encoding.UTF8.GetByteCount(value);
-        Int32(length);
-        Encoding.UTF8.GetBytes(value, _buffer.GetSpan(length));
-        _buffer.Advance(length);
+        _writer.Int32(System.Text.Encoding.UTF8.GetByteCount(value));
+        _writer.Utf8(value);
     }
 
     public void Reading(Reading reading)
@@ -106,32 +88,36 @@ internal sealed class StateWriter
         Double(reading.Z);
     }
 
-    public byte[] Finish() => StateFormat.Seal(_buffer.WrittenSpan);
+    public byte[] Finish() => StateFormat.Seal(_writer.Written);
 }
 
-/// <summary>Reader of the state payload; every failure is a <see cref="FormatException"/> naming the byte and the item.</summary>
+/// <summary>
+/// The detector's view of the state payload: its field types and bounds, read through the shared <see cref="ByteReader"/>.
+/// Every failure is a <see cref="FormatException"/> naming the byte and the item.
+/// </summary>
 internal ref struct StateReader
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private readonly ReadOnlySpan<byte> _data;
-    private int _position;
+    private ByteReader _reader;
 
     public StateReader(ReadOnlySpan<byte> payload)
     {
-        _data = payload;
+        _reader = new ByteReader(payload, "saved abnormal-event detector") { Context = "header" };
     }
 
     /// <summary>What is being read, for error messages (e.g. "series 3 of 40").</summary>
-    public string Context { get; set; } = "header";
+    public string Context
+    {
+        readonly get => _reader.Context!;
+        set => _reader.Context = value;
+    }
 
-    public readonly int Remaining => _data.Length - _position;
+    public readonly int Remaining => _reader.Remaining;
 
-    public byte Byte(string what) => Take(1, what)[0];
+    public byte Byte(string what) => _reader.ReadByte(what);
 
     public int Count(string what, int smallestItem)
     {
-        var count = BinaryPrimitives.ReadInt32LittleEndian(Take(sizeof(int), what));
+        var count = _reader.ReadInt32(what);
         if (count < 0 || (long)count * smallestItem > Remaining)
         {
             Fail($"{what} is {count}, which does not fit in the {Remaining} bytes left");
@@ -142,7 +128,7 @@ internal ref struct StateReader
 
     public int NonNegativeInt32(string what)
     {
-        var value = BinaryPrimitives.ReadInt32LittleEndian(Take(sizeof(int), what));
+        var value = _reader.ReadInt32(what);
         if (value < 0)
         {
             Fail($"{what} is negative ({value})");
@@ -153,7 +139,7 @@ internal ref struct StateReader
 
     public long Int64(string what, long minimum, long maximum)
     {
-        var value = BinaryPrimitives.ReadInt64LittleEndian(Take(sizeof(long), what));
+        var value = _reader.ReadInt64(what);
         if (value < minimum || value > maximum)
         {
             Fail($"{what} is {value}, outside {minimum}..{maximum}");
@@ -165,7 +151,7 @@ internal ref struct StateReader
     /// <summary>A minute index (UTC minutes since year 1), or <see cref="Series.Never"/> when <paramref name="orNever"/>.</summary>
     public long Minute(string what, bool orNever = false)
     {
-        var value = BinaryPrimitives.ReadInt64LittleEndian(Take(sizeof(long), what));
+        var value = _reader.ReadInt64(what);
         if ((value < 0 || value > MaxMinute) && !(orNever && value == Series.Never))
         {
             Fail($"{what} is {value}, not a minute between years 1 and 9999");
@@ -176,7 +162,7 @@ internal ref struct StateReader
 
     public double Double(string what, double minimum = double.MinValue, double maximum = double.MaxValue)
     {
-        var value = BinaryPrimitives.ReadDoubleLittleEndian(Take(sizeof(double), what));
+        var value = _reader.ReadDouble(what);
         if (!double.IsFinite(value) || value < minimum || value > maximum)
         {
             Fail($"{what} is {value}, expected a number from {minimum} to {maximum}");
@@ -188,16 +174,7 @@ internal ref struct StateReader
     public string String(string what)
     {
         var length = Count(what + " length", 1);
-        var bytes = Take(length, what);
-        try
-        {
-            return StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            Fail($"{what} is not valid UTF-8");
-            return "";
-        }
+        return _reader.ReadUtf8(length, what);
     }
 
     public Reading Reading(string what) => new(
@@ -212,20 +189,7 @@ internal ref struct StateReader
     }
 
     [DoesNotReturn]
-    public readonly void Fail(string problem) =>
-        throw new FormatException($"Saved abnormal-event detector is malformed at payload byte {_position} ({Context}): {problem}.");
+    public readonly void Fail(string problem) => _reader.Fail(problem);
 
     private static long MaxMinute => DateTimeOffset.MaxValue.UtcTicks / TimeSpan.TicksPerMinute;
-
-    private ReadOnlySpan<byte> Take(int length, string what)
-    {
-        if (length > Remaining)
-        {
-            Fail($"{what} needs {length} bytes but only {Remaining} are left");
-        }
-
-        var span = _data.Slice(_position, length);
-        _position += length;
-        return span;
-    }
 }

@@ -1,4 +1,4 @@
-namespace Gateway.Dashboards.Abnormal.Internal;
+namespace Gateway.Dashboards.Internal;
 
 /// <summary>CRC-32 (IEEE 802.3, the zlib/gzip one), so a saved state can be checked by any tool that has it.</summary>
 internal static class Crc32
