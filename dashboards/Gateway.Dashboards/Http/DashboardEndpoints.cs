@@ -155,13 +155,7 @@ public static class DashboardEndpoints
         return Json(StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
-            w.WriteStartArray("events");
-            foreach (var item in events)
-            {
-                DashboardJson.Recent(w, item);
-            }
-
-            w.WriteEndArray();
+            DashboardJson.Array(w, "events", events, DashboardJson.Recent);
             w.WriteEndObject();
         });
     }
@@ -173,20 +167,8 @@ public static class DashboardEndpoints
         return Json(StatusCodes.Status200OK, w =>
         {
             w.WriteStartObject();
-            w.WriteStartArray("active");
-            foreach (var alert in active)
-            {
-                DashboardJson.Alert(w, alert);
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("history");
-            foreach (var alert in history)
-            {
-                DashboardJson.Alert(w, alert);
-            }
-
-            w.WriteEndArray();
+            DashboardJson.Array(w, "active", active, DashboardJson.Alert);
+            DashboardJson.Array(w, "history", history, DashboardJson.Alert);
             w.WriteEndObject();
         });
     }
@@ -265,13 +247,7 @@ public static class DashboardEndpoints
         json.WritePropertyName("minute");
         DashboardJson.Point(json, point);
         json.WriteNumber("total", feed.TotalEvents);
-        json.WriteStartArray("recent");
-        foreach (var item in recent)
-        {
-            DashboardJson.Recent(json, item);
-        }
-
-        json.WriteEndArray();
+        DashboardJson.Array(json, "recent", recent, DashboardJson.Recent);
         json.WriteNumber("abnormal", feed.Detector.Current(now).Count);
         json.WriteEndObject();
     }

@@ -33,13 +33,7 @@ internal static class DashboardJson
         }
 
         json.WriteEndArray();
-        json.WriteStartArray("points");
-        foreach (var point in view.Points)
-        {
-            Point(json, point);
-        }
-
-        json.WriteEndArray();
+        Array(json, "points", view.Points, Point);
         json.WritePropertyName("totals");
         json.WriteStartObject();
         PointFields(json, view.Totals, withTime: false);
@@ -72,6 +66,17 @@ internal static class DashboardJson
         json.WriteNumber("dropped", view.Forward.Dropped);
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    public static void Array<T>(Utf8JsonWriter json, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        json.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            write(json, item);
+        }
+
+        json.WriteEndArray();
     }
 
     public static void Point(Utf8JsonWriter json, MetricsPoint point)

@@ -224,15 +224,8 @@ public sealed class DashboardFeed
         {
             foreach (var record in batch)
             {
-                EventRow row;
-                try
+                if (TryRead(record, EventRowJson.Read) is not { } row)
                 {
-                    row = EventRowJson.Read(record.Data.Span);
-                }
-                catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException or ArgumentException)
-                {
-                    // The enrich stage wrote it; a record that does not read back is counted, not allowed to stop the feed.
-                    Interlocked.Increment(ref _unreadable);
                     continue;
                 }
 
@@ -298,14 +291,8 @@ public sealed class DashboardFeed
         {
             foreach (var record in batch)
             {
-                BadRow row;
-                try
+                if (TryRead(record, EventRowJson.ReadBadRow) is not { } row)
                 {
-                    row = EventRowJson.ReadBadRow(record.Data.Span);
-                }
-                catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException or ArgumentException)
-                {
-                    Interlocked.Increment(ref _unreadable);
                     continue;
                 }
 
@@ -327,6 +314,23 @@ public sealed class DashboardFeed
             _positions[PositionKey(consumer, batch[^1].ShardId)] = batch[^1].SequenceNumber;
         }
     }
+
+    // The enrich stage wrote the record; one that does not read back is counted, not allowed to stop the feed.
+    private T? TryRead<T>(StreamRecord record, JsonReader<T> read)
+        where T : class
+    {
+        try
+        {
+            return read(record.Data.Span);
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException or ArgumentException)
+        {
+            Interlocked.Increment(ref _unreadable);
+            return null;
+        }
+    }
+
+    private delegate T JsonReader<out T>(ReadOnlySpan<byte> json);
 
     private void CountArrivals(long count)
     {

@@ -27,7 +27,7 @@ public sealed class RollupBudgetTests(ITestOutputHelper output)
         {
             for (var i = 0; i < 60; i++)
             {
-                store.Add(Junk(random, time.GetUtcNow().AddSeconds(i)));
+                store.Add(RowMix.Junk(random, time.GetUtcNow().AddSeconds(i), textLength: 200));
                 added++;
             }
 
@@ -71,7 +71,7 @@ public sealed class RollupBudgetTests(ITestOutputHelper output)
         {
             for (var i = 0; i < 50; i++)
             {
-                store.Add(Junk(random, time.GetUtcNow()));
+                store.Add(RowMix.Junk(random, time.GetUtcNow(), textLength: 200));
             }
 
             time.Advance(TimeSpan.FromMinutes(1));
@@ -102,7 +102,7 @@ public sealed class RollupBudgetTests(ITestOutputHelper output)
             for (var i = 0; i < 40; i++)
             {
                 var at = time.GetUtcNow().AddMinutes(-random.Next(0, 240));
-                store.Add(i % 5 == 0 ? Junk(random, at) : mix.Next(at));
+                store.Add(i % 5 == 0 ? RowMix.Junk(random, at, textLength: 200) : mix.Next(at));
             }
 
             time.Advance(TimeSpan.FromMinutes(7));
@@ -119,26 +119,6 @@ public sealed class RollupBudgetTests(ITestOutputHelper output)
 
         Assert.Contains("MaxBytes is 1048576 bytes, but these retentions and limits need at least", error.Message, StringComparison.Ordinal);
         _ = new RollupStore(new RollupOptions { MaxBytes = 1024 * 1024, MinuteRetention = TimeSpan.FromHours(1), Retention = TimeSpan.FromDays(1) });
-    }
-
-    private static EventRow Junk(Random random, DateTimeOffset at)
-    {
-        var n = random.NextInt64();
-        return new EventRow
-        {
-            EventTime = at,
-            ReceivedTime = at,
-            EventId = $"e{n:x}",
-            PixelId = $"px-{n:x}",
-            EventName = $"event-{n:x}",
-            Country = $"C{n % 100_000}",
-            UaBrowser = $"browser-{n:x}-{new string('b', 100)}",
-            ReferrerHost = $"ref-{n:x}.{new string('r', 200)}.example",
-            PageHost = $"h{n:x}.example",
-            PagePath = $"/{new string('p', 200)}/{n:x}",
-            VisitorId = $"v{n:x}",
-            IsBot = n % 10 == 0,
-        };
     }
 
     private static EventRow Row(string pixel, DateTimeOffset at, string country) =>

@@ -37,7 +37,7 @@ public sealed class RollupMemoryTests(ITestOutputHelper output)
             Start,
             TimeSpan.FromDays(2),
             40_000,
-            at => Junk(random, at)));
+            at => RowMix.Junk(random, at, textLength: 60, pixels: 2_000)));
 
         AssertHonest(store, measured, "flood");
     }
@@ -71,22 +71,4 @@ public sealed class RollupMemoryTests(ITestOutputHelper output)
         Assert.InRange(ratio, 0.5, 2.0);
     }
 
-    private static EventRow Junk(Random random, DateTimeOffset at)
-    {
-        var n = random.NextInt64();
-        return new EventRow
-        {
-            EventTime = at,
-            ReceivedTime = at,
-            EventId = $"e{n:x}",
-            PixelId = $"px-{n % 2_000:x}",
-            EventName = $"event-{n:x}",
-            Country = $"C{n % 100_000}",
-            UaBrowser = $"browser-{n:x}",
-            ReferrerHost = $"ref-{n:x}.{new string('r', 60)}.example",
-            PageHost = $"h{n:x}.example",
-            PagePath = $"/{new string('p', 60)}/{n:x}",
-            VisitorId = $"v{n:x}",
-        };
-    }
 }

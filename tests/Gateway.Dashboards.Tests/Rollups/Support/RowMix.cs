@@ -53,4 +53,28 @@ internal sealed class RowMix(int seed, int pixels = 3, int visitors = 100_000, i
 
     // 1..n, small values far more often (roughly 1/k).
     private int Skewed(int n) => (int)Math.Min(n, Math.Floor(Math.Exp(_random.NextDouble() * Math.Log(n + 1))));
+
+    /// <summary>
+    /// A row of made-up values an attacker could send: every id, name, country, browser, referrer and page new, the
+    /// long ones <paramref name="textLength"/> characters; pixel ids unbounded, or among <paramref name="pixels"/>.
+    /// </summary>
+    public static EventRow Junk(Random random, DateTimeOffset at, int textLength, long? pixels = null)
+    {
+        var n = random.NextInt64();
+        return new EventRow
+        {
+            EventTime = at,
+            ReceivedTime = at,
+            EventId = $"e{n:x}",
+            PixelId = pixels is { } count ? $"px-{n % count:x}" : $"px-{n:x}",
+            EventName = $"event-{n:x}",
+            Country = $"C{n % 100_000}",
+            UaBrowser = $"browser-{n:x}-{new string('b', textLength / 2)}",
+            ReferrerHost = $"ref-{n:x}.{new string('r', textLength)}.example",
+            PageHost = $"h{n:x}.example",
+            PagePath = $"/{new string('p', textLength)}/{n:x}",
+            VisitorId = $"v{n:x}",
+            IsBot = n % 10 == 0,
+        };
+    }
 }
