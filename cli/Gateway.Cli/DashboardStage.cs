@@ -60,8 +60,20 @@ internal sealed class DashboardStage : IDisposable
             // With pixels configured for forwarding, other ids are unknown and alert; without, every id is followed.
             IsKnownPixel = id => forward.Router is var router && (!router.HasPixels || router.IsConfigured(id)),
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(config.RollupsFile)!);
-        var feed = DashboardFeed.Open(options, out var problem);
+        DashboardFeed feed;
+        string? problem;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(config.RollupsFile)!);
+            feed = DashboardFeed.Open(options, out problem);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The pipeline runs on without it: the hits and the lake do not depend on the dashboard.
+            line = $"gateway up: dashboard off: cannot use {config.RollupsFile} ({ex.GetType().Name}: {ex.Message}); fix the folder's permissions and restart, or set dashboard.enabled to false";
+            return null;
+        }
+
         var history = config.Lake.Mode == LakeMode.Local ? new LakeHistory(config.LakeDirectory) : null;
         var services = new DashboardServices { Forward = metrics, History = history };
         var consumerOptions = (string stage) => new StreamConsumerOptions { OnFailure = (shard, error, retryIn) => reportFailure(stage, shard, error, retryIn) };

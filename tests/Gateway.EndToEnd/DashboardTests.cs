@@ -68,6 +68,24 @@ public sealed class DashboardTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task An_unusable_rollups_folder_turns_the_dashboard_off_and_the_pipeline_runs_on()
+    {
+        // A file where the folder should be: the snapshot can be neither read nor written.
+        Directory.CreateDirectory(Path.Combine(_dir.FullName, "data"));
+        await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "data", "rollups"), "not a folder");
+        await using var gateway = await GatewayProcess.StartAsync(_dir.FullName, Environment);
+        using var client = Client(gateway);
+
+        await HitAsync(client, "px-e2e", "pageview", 1);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/metrics")).StatusCode);
+        var (code, output) = await gateway.StopAsync();
+
+        Assert.Equal(0, code);
+        Assert.Contains("dashboard off: cannot use", output, StringComparison.Ordinal);
+        Assert.Contains("set dashboard.enabled to false", output, StringComparison.Ordinal);
+    }
+
     private static HttpClient Client(GatewayProcess gateway)
     {
         var client = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };

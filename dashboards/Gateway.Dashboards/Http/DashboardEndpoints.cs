@@ -51,6 +51,10 @@ public static class DashboardEndpoints
     private const string ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     private const long MaxLoginBytes = 8 * 1024;
 
+    // Ticks come on every whole second, and in between as soon as events were counted, at most this often.
+    private static readonly TimeSpan EarlyTick = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LivePoll = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Maps the page and the API; every API route and the page need <paramref name="auth"/>.</summary>
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder routes, DashboardFeed feed, DashboardAuth auth, DashboardServices? services = null)
     {
@@ -202,12 +206,12 @@ public static class DashboardEndpoints
             var after = feed.Recent.LastSequence;
             var time = services.Time;
             var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+            var lastTick = time.GetUtcNow();
             while (!stop.IsCancellationRequested)
             {
-                // On the next whole second, so ticks are evenly spaced whatever a tick costs.
+                await NextTickAsync(feed, time, after, lastTick, stop.Token).ConfigureAwait(false);
                 var now = time.GetUtcNow();
-                await Task.Delay(TimeSpan.FromMilliseconds(1000 - now.Millisecond), time, stop.Token).ConfigureAwait(false);
-                now = time.GetUtcNow();
+                lastTick = now;
                 var recent = feed.Recent.Latest(MaxRecentPerTick, pixel, after);
                 after = feed.Recent.LastSequence;
                 buffer.ResetWrittenCount();
@@ -233,6 +237,26 @@ public static class DashboardEndpoints
         finally
         {
             live.Leave();
+        }
+    }
+
+    /// <summary>
+    /// Waits for the next whole second, or less when events were counted since the last tick and it is at least
+    /// <see cref="EarlyTick"/> ago: a hit reaches the page without waiting for the second to end.
+    /// </summary>
+    private static async Task NextTickAsync(DashboardFeed feed, TimeProvider time, long after, DateTimeOffset lastTick, CancellationToken cancellationToken)
+    {
+        var second = time.GetUtcNow().ToUnixTimeSeconds();
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            if (now.ToUnixTimeSeconds() != second || (feed.Recent.LastSequence != after && now - lastTick >= EarlyTick))
+            {
+                return;
+            }
+
+            var toSecond = TimeSpan.FromMilliseconds(1000 - now.Millisecond);
+            await Task.Delay(toSecond < LivePoll ? toSecond : LivePoll, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
