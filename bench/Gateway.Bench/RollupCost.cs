@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Gateway.Dashboards.Rollups;
 using Gateway.Dashboards.Sketches;
+using Gateway.Dashboards.Tests.Rollups.Support;
 using Gateway.Processing.Enrichment;
 
 namespace Gateway.Bench;
@@ -21,13 +22,6 @@ public class RollupCost
 {
     private const int Rows = 65_536;
 
-    private static readonly string[] Names = ["pageview", "pageview", "pageview", "pageview", "pageview", "click", "scroll", "open", "purchase", "signup"];
-    private static readonly string[] Countries = ["DE", "US", "FR", "GB", "NL", "ES", "IT", "PL", "SE", "BR", "IN", "JP"];
-    private static readonly string[] Browsers = ["Chrome", "Safari", "Firefox", "Edge", "Samsung Internet"];
-    private static readonly string[] Systems = ["Windows", "Mac OS X", "iOS", "Android", "Linux"];
-    private static readonly string[] Devices = ["desktop", "mobile", "tablet"];
-    private static readonly string[] Media = ["direct", "search", "social", "email", "internal", "other"];
-
     private EventRow[] _rows = [];
     private EventRow[] _shuffled = [];
     private RollupStore _store = null!;
@@ -38,13 +32,14 @@ public class RollupCost
     public void Setup()
     {
         var random = new Random(20261123);
+        var mix = new RowMix(20261123, pixels: 5);
         var now = DateTimeOffset.UtcNow;
         _rows = new EventRow[Rows];
         _shuffled = new EventRow[Rows];
         for (var i = 0; i < Rows; i++)
         {
-            _rows[i] = Row(random, now.AddSeconds(-300 + (300.0 * i / Rows)));
-            _shuffled[i] = Row(random, now.AddSeconds(-random.Next(3_600)));
+            _rows[i] = mix.Next(now.AddSeconds(-300 + (300.0 * i / Rows)));
+            _shuffled[i] = mix.Next(now.AddSeconds(-random.Next(3_600)));
         }
 
         _store = new RollupStore();
@@ -53,9 +48,9 @@ public class RollupCost
         Add(_late, _shuffled);
 
         _full = new RollupStore(new RollupOptions { MaxBytes = 16L * 1024 * 1024 });
-        for (var i = 0; _full.Degraded == 0; i++)
+        while (_full.Degraded == 0)
         {
-            _full.Add(Junk(random, now.AddSeconds(-random.Next(3_600)), i));
+            _full.Add(RowMix.Junk(random, now.AddSeconds(-random.Next(3_600)), textLength: 16, pixels: 900));
         }
 
         Add(_full, _rows);
@@ -100,50 +95,4 @@ public class RollupCost
 
         return added;
     }
-
-    private static EventRow Row(Random random, DateTimeOffset at)
-    {
-        var name = Names[random.Next(Names.Length)];
-        var page = Skewed(random, 1_000);
-        var email = name == "open";
-        return new EventRow
-        {
-            EventTime = at,
-            ReceivedTime = at,
-            EventId = $"e{random.NextInt64():x}",
-            PixelId = $"px-{Skewed(random, 5)}",
-            EventName = new string(name.AsSpan()),
-            PageHost = $"shop{page % 3}.example",
-            PagePath = $"/products/{page}",
-            ReferrerHost = random.Next(3) == 0 ? null : $"ref{Skewed(random, 50)}.example",
-            ReferrerMedium = Media[random.Next(Media.Length)],
-            VisitorId = $"v-{random.Next(100_000):x8}",
-            Country = new string(Countries[Skewed(random, Countries.Length) - 1].AsSpan()),
-            UaBrowser = Browsers[random.Next(Browsers.Length)],
-            UaOs = Systems[random.Next(Systems.Length)],
-            UaDevice = Devices[random.Next(Devices.Length)],
-            Channel = email ? "email" : "web",
-            IsMachineOpen = email && random.Next(3) == 0,
-            IsBot = random.Next(100) == 0,
-            Value = name == "purchase" ? Math.Round(random.NextDouble() * 200, 2) : null,
-            Currency = name == "purchase" ? "EUR" : null,
-        };
-    }
-
-    private static EventRow Junk(Random random, DateTimeOffset at, int i) => new()
-    {
-        EventTime = at,
-        ReceivedTime = at,
-        EventId = $"j{i}",
-        PixelId = $"junk-{i % 900}",
-        EventName = $"event-{i}",
-        Country = $"C{i}",
-        PageHost = $"h{i}.example",
-        PagePath = $"/{random.NextInt64():x}",
-        ReferrerHost = $"r{i}.example",
-        VisitorId = $"jv{i}",
-    };
-
-    // 1..n, small values far more often (roughly 1/k).
-    private static int Skewed(Random random, int n) => (int)Math.Min(n, Math.Floor(Math.Exp(random.NextDouble() * Math.Log(n + 1))));
 }
